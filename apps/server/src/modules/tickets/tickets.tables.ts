@@ -1,0 +1,148 @@
+import { sql } from 'drizzle-orm'
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgSequence,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
+import { v7 as uuidv7 } from 'uuid'
+import { searchConfigFor, tsvector } from '../../platform/pg-types.ts'
+import { customers } from '../customers/customers.tables.ts'
+import { language, staffUsers } from '../staff/staff.tables.ts'
+import { teams } from '../teams/teams.tables.ts'
+
+export const ticketStatus = pgEnum('ticket_status', ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'])
+export const ticketPriority = pgEnum('ticket_priority', ['low', 'normal', 'high', 'urgent'])
+export const channel = pgEnum('channel', ['email', 'phone', 'chat', 'walk_in', 'portal', 'api', 'note', 'system'])
+export const direction = pgEnum('direction', ['inbound', 'outbound', 'internal'])
+
+export const ticketNumberSeq = pgSequence('ticket_number_seq', { startWith: 10001, minValue: 10001 })
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: uuid().primaryKey().$defaultFn(uuidv7),
+    number: bigint({ mode: 'number' })
+      .notNull()
+      .default(sql`nextval('ticket_number_seq')`),
+    subject: text().notNull(),
+    status: ticketStatus().notNull().default('new'),
+    priority: ticketPriority().notNull().default('normal'),
+    channel: channel().notNull(),
+    teamId: uuid().references(() => teams.id),
+    assigneeId: uuid().references(() => staffUsers.id),
+    customerId: uuid()
+      .notNull()
+      .references(() => customers.id),
+    language: language().notNull().default('de'),
+    tags: text().array().notNull().default(sql`'{}'::text[]`),
+    mergedIntoId: uuid(),
+    version: integer().notNull().default(1),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    solvedAt: timestamp({ withTimezone: true }),
+    closedAt: timestamp({ withTimezone: true }),
+    search: tsvector().generatedAlwaysAs(sql.raw(`to_tsvector(${searchConfigFor('language')}, subject)`)),
+  },
+  (t) => [
+    uniqueIndex('tickets_number_key').on(t.number),
+    index('tickets_updated_idx').on(t.updatedAt.desc(), t.id.desc()),
+    index('tickets_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('tickets_status_updated_idx').on(t.status, t.updatedAt.desc(), t.id.desc()),
+    index('tickets_team_status_updated_idx').on(t.teamId, t.status, t.updatedAt.desc(), t.id.desc()),
+    index('tickets_team_updated_idx').on(t.teamId, t.updatedAt.desc(), t.id.desc()),
+    index('tickets_team_created_idx').on(t.teamId, t.createdAt.desc(), t.id.desc()),
+    index('tickets_assignee_status_updated_idx').on(t.assigneeId, t.status, t.updatedAt.desc(), t.id.desc()),
+    index('tickets_customer_created_idx').on(t.customerId, t.createdAt.desc()),
+    index('tickets_merged_into_idx')
+      .on(t.mergedIntoId)
+      .where(sql`merged_into_id IS NOT NULL`),
+    index('tickets_tags_idx').using('gin', t.tags),
+    index('tickets_search_idx').using('gin', t.search),
+  ],
+)
+
+/** Data only one channel has, typed per channel (validated with the contract's ChannelData schema). */
+export type ChannelData =
+  | { channel: 'email'; messageId?: string; inReplyTo?: string; references?: string[]; from?: string; to?: string[]; cc?: string[] }
+  | { channel: 'phone'; callId?: string; from?: string; to?: string; durationSeconds?: number; recordingUrl?: string }
+  | { channel: 'chat'; sessionId?: string }
+  | { channel: 'walk_in'; branch?: string; counter?: string }
+
+/** One message, call, chat, visit or note on a ticket's timeline. */
+export const interactions = pgTable(
+  'interactions',
+  {
+    id: uuid().primaryKey().$defaultFn(uuidv7),
+    ticketId: uuid()
+      .notNull()
+      .references(() => tickets.id),
+    channel: channel().notNull(),
+    direction: direction().notNull(),
+    authorStaffId: uuid().references(() => staffUsers.id),
+    authorCustomerId: uuid().references(() => customers.id),
+    bodyText: text().notNull().default(''),
+    bodyHtml: text(),
+    language: language().notNull().default('de'),
+    emailMessageId: text(),
+    callId: text(),
+    channelData: jsonb().$type<ChannelData>(),
+    mergedFromTicketId: uuid(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    search: tsvector().generatedAlwaysAs(sql.raw(`to_tsvector(${searchConfigFor('language')}, body_text)`)),
+  },
+  (t) => [
+    index('interactions_ticket_created_idx').on(t.ticketId, t.createdAt, t.id),
+    index('interactions_email_message_id_idx')
+      .on(t.emailMessageId)
+      .where(sql`email_message_id IS NOT NULL`),
+    index('interactions_call_id_idx')
+      .on(t.callId)
+      .where(sql`call_id IS NOT NULL`),
+    index('interactions_search_idx').using('gin', t.search),
+  ],
+)
+
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: uuid().primaryKey().$defaultFn(uuidv7),
+    interactionId: uuid()
+      .notNull()
+      .references(() => interactions.id),
+    ticketId: uuid()
+      .notNull()
+      .references(() => tickets.id),
+    filename: text().notNull(),
+    contentType: text().notNull(),
+    size: integer().notNull(),
+    sha256: text().notNull(),
+    storageKey: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('attachments_interaction_idx').on(t.interactionId), index('attachments_ticket_idx').on(t.ticketId)],
+)
+
+/** A change on a ticket: who, when, what from → to, and why. Never deleted by normal use. */
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: uuid().primaryKey().$defaultFn(uuidv7),
+    ticketId: uuid()
+      .notNull()
+      .references(() => tickets.id),
+    type: text().notNull(),
+    actorStaffId: uuid().references(() => staffUsers.id),
+    changes: jsonb().$type<Record<string, { from: unknown; to: unknown }>>().notNull().default(sql`'{}'::jsonb`),
+    reason: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('ticket_events_ticket_created_idx').on(t.ticketId, t.createdAt, t.id)],
+)

@@ -1,0 +1,85 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { sql } from 'drizzle-orm'
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
+import { migrate } from 'drizzle-orm/node-postgres/migrator'
+import pg from 'pg'
+import * as schema from './schema.ts'
+
+export type Schema = typeof schema
+export type Db = NodePgDatabase<Schema>
+/** A transaction handle or the pool-backed database: both run queries the same way. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+export type Queryable = Db | Tx
+
+export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle')
+const MIGRATION_LOCK = 7_110_451 // arbitrary constant: one advisory lock key for migrations
+
+export type Database = { db: Db; pool: pg.Pool; close: () => Promise<void> }
+
+// Dates, counts and ids come back as JS types we choose: bigint counts as numbers (they stay < 2^53).
+pg.types.setTypeParser(20, (v) => Number(v))
+
+export const connectDatabase = (url: string, opts: { poolSize?: number; appName?: string } = {}): Database => {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    application_name: opts.appName ?? 'tresen',
+    connectionTimeoutMillis: 5000,
+  })
+  // A dropped idle connection must not crash the process; the pool replaces it.
+  pool.on('error', (err) => {
+    process.emitWarning(`idle PostgreSQL connection failed: ${err.message}`)
+  })
+  const db = drizzle(pool, { schema, casing: 'snake_case' })
+  return { db, pool, close: () => pool.end() }
+}
+
+/**
+ * Runs the committed migrations. Several processes may start at once: an advisory lock makes
+ * them run one after another, and the later ones find nothing left to do.
+ */
+export const runMigrations = async (url: string) => {
+  const client = new pg.Client({ connectionString: url, application_name: 'tresen-migrate' })
+  await client.connect()
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
+    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_DIR, migrationsSchema: 'drizzle' })
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined)
+    await client.end()
+  }
+}
+
+/** Which committed migrations the database has not applied yet. */
+export const pendingMigrations = async (db: Queryable) => {
+  const fs = await import('node:fs')
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as {
+    entries: { tag: string; when: number }[]
+  }
+  let appliedCount = 0
+  try {
+    const res = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`)
+    appliedCount = Number(res.rows[0]?.n ?? 0)
+  } catch {
+    appliedCount = 0 // no migrations table yet: nothing applied
+  }
+  return { total: journal.entries.length, applied: appliedCount, pending: journal.entries.slice(appliedCount).map((e) => e.tag) }
+}
+
+/** Creates the database named in the URL when the server allows it and it is missing. */
+export const ensureDatabase = async (url: string) => {
+  const target = new URL(url)
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''))
+  if (!name) return
+  const admin = new URL(url)
+  admin.pathname = '/postgres'
+  const client = new pg.Client({ connectionString: admin.toString() })
+  await client.connect()
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`)
+  } finally {
+    await client.end()
+  }
+}

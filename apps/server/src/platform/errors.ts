@@ -1,0 +1,189 @@
+/**
+ * The one error type of the desk. Every code lives in ERRORS with its HTTP status and a
+ * human title (English and German); docs/errors.md lists the same table.
+ */
+export const ERRORS = {
+  'request.invalid': { status: 400, en: 'The request is invalid.', de: 'Die Anfrage ist ungültig.' },
+  'request.unsupported_media_type': {
+    status: 415,
+    en: 'This content type is not supported.',
+    de: 'Dieser Inhaltstyp wird nicht unterstützt.',
+  },
+  'request.too_large': { status: 413, en: 'The request body is too large.', de: 'Die Anfrage ist zu groß.' },
+  'request.not_found': { status: 404, en: 'There is nothing at this address.', de: 'Hier gibt es nichts.' },
+  'request.method_not_allowed': {
+    status: 405,
+    en: 'This method is not allowed here.',
+    de: 'Diese Methode ist hier nicht erlaubt.',
+  },
+  'request.rate_limited': {
+    status: 429,
+    en: 'Too many requests. Please wait a moment.',
+    de: 'Zu viele Anfragen. Bitte warten Sie einen Moment.',
+  },
+  'request.conflict': {
+    status: 409,
+    en: 'The record was changed by someone else.',
+    de: 'Der Datensatz wurde inzwischen geändert.',
+  },
+  'auth.unauthenticated': { status: 401, en: 'Please sign in.', de: 'Bitte melden Sie sich an.' },
+  'auth.invalid_credentials': {
+    status: 401,
+    en: 'Email or password is wrong.',
+    de: 'E-Mail-Adresse oder Passwort ist falsch.',
+  },
+  'auth.too_many_attempts': {
+    status: 429,
+    en: 'Too many sign-in attempts. Please try again later.',
+    de: 'Zu viele Anmeldeversuche. Bitte versuchen Sie es später erneut.',
+  },
+  'auth.csrf_failed': {
+    status: 403,
+    en: 'The request is missing its CSRF token.',
+    de: 'Der Anfrage fehlt das CSRF-Token.',
+  },
+  'auth.forbidden': {
+    status: 403,
+    en: 'You are not allowed to do this.',
+    de: 'Sie dürfen diese Aktion nicht ausführen.',
+  },
+  'auth.wrong_password': {
+    status: 400,
+    en: 'The current password is wrong.',
+    de: 'Das aktuelle Passwort ist falsch.',
+  },
+  'auth.weak_password': {
+    status: 400,
+    en: 'The password must have at least 12 characters.',
+    de: 'Das Passwort muss mindestens 12 Zeichen lang sein.',
+  },
+  'auth.account_disabled': {
+    status: 401,
+    en: 'Email or password is wrong.',
+    de: 'E-Mail-Adresse oder Passwort ist falsch.',
+  },
+  'token.not_found': { status: 404, en: 'API token not found.', de: 'API-Token nicht gefunden.' },
+  'staff.not_found': { status: 404, en: 'User not found.', de: 'Benutzer nicht gefunden.' },
+  'staff.email_taken': {
+    status: 409,
+    en: 'A user with this email already exists.',
+    de: 'Ein Benutzer mit dieser E-Mail-Adresse existiert bereits.',
+  },
+  'staff.last_admin': {
+    status: 409,
+    en: 'The last active admin cannot be demoted or deactivated.',
+    de: 'Der letzte aktive Administrator kann nicht herabgestuft oder deaktiviert werden.',
+  },
+  'team.not_found': { status: 404, en: 'Team not found.', de: 'Team nicht gefunden.' },
+  'team.name_taken': {
+    status: 409,
+    en: 'A team with this name already exists.',
+    de: 'Ein Team mit diesem Namen existiert bereits.',
+  },
+  'team.has_open_tickets': {
+    status: 409,
+    en: 'The team still has open tickets.',
+    de: 'Das Team hat noch offene Tickets.',
+  },
+  'customer.not_found': { status: 404, en: 'Customer not found.', de: 'Kunde nicht gefunden.' },
+  'customer.email_taken': {
+    status: 409,
+    en: 'Another customer already has this email address.',
+    de: 'Ein anderer Kunde hat bereits diese E-Mail-Adresse.',
+  },
+  'customer.invalid_phone': {
+    status: 400,
+    en: 'The phone number is not valid.',
+    de: 'Die Telefonnummer ist ungültig.',
+  },
+  'customer.has_tickets': {
+    status: 409,
+    en: 'The customer has tickets and cannot be deleted.',
+    de: 'Der Kunde hat Tickets und kann nicht gelöscht werden.',
+  },
+  'organization.not_found': {
+    status: 404,
+    en: 'Organization not found.',
+    de: 'Organisation nicht gefunden.',
+  },
+  'organization.has_customers': {
+    status: 409,
+    en: 'The organization still has customers.',
+    de: 'Die Organisation hat noch Kunden.',
+  },
+  'ticket.not_found': { status: 404, en: 'Ticket not found.', de: 'Ticket nicht gefunden.' },
+  'ticket.transfer_reason_required': {
+    status: 400,
+    en: 'A transfer needs a reason.',
+    de: 'Eine Übergabe braucht eine Begründung.',
+  },
+  'ticket.assignee_not_in_team': {
+    status: 400,
+    en: 'The assignee is not a member of the ticket’s team.',
+    de: 'Die zugewiesene Person ist nicht Mitglied des Teams.',
+  },
+  'ticket.merge_self': {
+    status: 400,
+    en: 'A ticket cannot be merged into itself.',
+    de: 'Ein Ticket kann nicht mit sich selbst zusammengeführt werden.',
+  },
+  'ticket.already_merged': {
+    status: 409,
+    en: 'This ticket was already merged into another one.',
+    de: 'Dieses Ticket wurde bereits mit einem anderen zusammengeführt.',
+  },
+  'ticket.merged': {
+    status: 409,
+    en: 'This ticket was merged; work on the ticket it was merged into.',
+    de: 'Dieses Ticket wurde zusammengeführt; bitte im Zielticket weiterarbeiten.',
+  },
+  'ticket.team_required': {
+    status: 400,
+    en: 'Choose a team for the ticket.',
+    de: 'Bitte wählen Sie ein Team für das Ticket.',
+  },
+  'ticket.invalid_cursor': {
+    status: 400,
+    en: 'The page cursor is invalid.',
+    de: 'Der Seiten-Cursor ist ungültig.',
+  },
+  'attachment.not_found': {
+    status: 404,
+    en: 'Attachment not found.',
+    de: 'Anhang nicht gefunden.',
+  },
+  'attachment.too_large': {
+    status: 413,
+    en: 'The attachment is too large.',
+    de: 'Der Anhang ist zu groß.',
+  },
+  'internal.error': {
+    status: 500,
+    en: 'Something went wrong on our side.',
+    de: 'Bei uns ist etwas schiefgelaufen.',
+  },
+  'internal.unavailable': {
+    status: 503,
+    en: 'The service is not ready.',
+    de: 'Der Dienst ist nicht bereit.',
+  },
+} as const satisfies Record<string, { status: number; en: string; de: string }>
+
+export type ErrorCode = keyof typeof ERRORS
+
+export type FieldProblem = { pointer: string; detail: string }
+
+export class AppError extends Error {
+  readonly status: number
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+    readonly errors?: FieldProblem[],
+  ) {
+    super(detail ?? ERRORS[code].en)
+    this.name = 'AppError'
+    this.status = ERRORS[code].status
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError
