@@ -20,7 +20,10 @@ export type Database = { db: Db; pool: pg.Pool; close: () => Promise<void> }
 // Dates, counts and ids come back as JS types we choose: bigint counts as numbers (they stay < 2^53).
 pg.types.setTypeParser(20, (v) => Number(v))
 
-export const connectDatabase = (url: string, opts: { poolSize?: number; appName?: string } = {}): Database => {
+export const connectDatabase = (
+  url: string,
+  opts: { poolSize?: number; appName?: string } = {},
+): Database => {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize ?? 10,
@@ -59,12 +62,18 @@ export const pendingMigrations = async (db: Queryable) => {
   }
   let appliedCount = 0
   try {
-    const res = await db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`)
+    const res = await db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`,
+    )
     appliedCount = Number(res.rows[0]?.n ?? 0)
   } catch {
     appliedCount = 0 // no migrations table yet: nothing applied
   }
-  return { total: journal.entries.length, applied: appliedCount, pending: journal.entries.slice(appliedCount).map((e) => e.tag) }
+  return {
+    total: journal.entries.length,
+    applied: appliedCount,
+    pending: journal.entries.slice(appliedCount).map((e) => e.tag),
+  }
 }
 
 /** Creates the database named in the URL when the server allows it and it is missing. */

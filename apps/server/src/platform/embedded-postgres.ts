@@ -28,7 +28,7 @@ export const startEmbeddedPostgres = async (opts: {
   log?: (line: string) => void
 }): Promise<EmbeddedCluster> => {
   const logLines: string[] = []
-  const onLog = (message: string) => {
+  const onLog = (message: unknown) => {
     const line = String(message).trim()
     if (!line) return
     logLines.push(line)

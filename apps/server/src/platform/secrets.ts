@@ -19,7 +19,10 @@ export const loadOrCreateSecrets = (dataDir: string): Secrets => {
     sessionSecret: existing.sessionSecret ?? randomBytes(32).toString('base64url'),
     embeddedDbPassword: existing.embeddedDbPassword ?? randomBytes(24).toString('base64url'),
   }
-  if (secrets.sessionSecret !== existing.sessionSecret || secrets.embeddedDbPassword !== existing.embeddedDbPassword) {
+  if (
+    secrets.sessionSecret !== existing.sessionSecret ||
+    secrets.embeddedDbPassword !== existing.embeddedDbPassword
+  ) {
     fs.writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 })
   }
   fs.chmodSync(file, 0o600)

@@ -50,7 +50,10 @@ export const customerEmails = pgTable(
     failingSince: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('customer_emails_email_key').on(t.email), index('customer_emails_customer_idx').on(t.customerId)],
+  (t) => [
+    uniqueIndex('customer_emails_email_key').on(t.email),
+    index('customer_emails_customer_idx').on(t.customerId),
+  ],
 )
 
 /** A customer's phone numbers in E.164; a number may be shared (a household, a switchboard). */
@@ -65,5 +68,8 @@ export const customerPhones = pgTable(
     label: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('customer_phones_phone_idx').on(t.phone), index('customer_phones_customer_idx').on(t.customerId)],
+  (t) => [
+    index('customer_phones_phone_idx').on(t.phone),
+    index('customer_phones_customer_idx').on(t.customerId),
+  ],
 )

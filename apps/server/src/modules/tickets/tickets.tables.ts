@@ -20,7 +20,16 @@ import { teams } from '../teams/teams.tables.ts'
 
 export const ticketStatus = pgEnum('ticket_status', ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'])
 export const ticketPriority = pgEnum('ticket_priority', ['low', 'normal', 'high', 'urgent'])
-export const channel = pgEnum('channel', ['email', 'phone', 'chat', 'walk_in', 'portal', 'api', 'note', 'system'])
+export const channel = pgEnum('channel', [
+  'email',
+  'phone',
+  'chat',
+  'walk_in',
+  'portal',
+  'api',
+  'note',
+  'system',
+])
 export const direction = pgEnum('direction', ['inbound', 'outbound', 'internal'])
 
 export const ticketNumberSeq = pgSequence('ticket_number_seq', { startWith: 10001, minValue: 10001 })
@@ -29,9 +38,7 @@ export const tickets = pgTable(
   'tickets',
   {
     id: uuid().primaryKey().$defaultFn(uuidv7),
-    number: bigint({ mode: 'number' })
-      .notNull()
-      .default(sql`nextval('ticket_number_seq')`),
+    number: bigint({ mode: 'number' }).notNull().default(sql`nextval('ticket_number_seq')`),
     subject: text().notNull(),
     status: ticketStatus().notNull().default('new'),
     priority: ticketPriority().notNull().default('normal'),
@@ -61,9 +68,7 @@ export const tickets = pgTable(
     index('tickets_team_created_idx').on(t.teamId, t.createdAt.desc(), t.id.desc()),
     index('tickets_assignee_status_updated_idx').on(t.assigneeId, t.status, t.updatedAt.desc(), t.id.desc()),
     index('tickets_customer_created_idx').on(t.customerId, t.createdAt.desc()),
-    index('tickets_merged_into_idx')
-      .on(t.mergedIntoId)
-      .where(sql`merged_into_id IS NOT NULL`),
+    index('tickets_merged_into_idx').on(t.mergedIntoId).where(sql`merged_into_id IS NOT NULL`),
     index('tickets_tags_idx').using('gin', t.tags),
     index('tickets_search_idx').using('gin', t.search),
   ],
@@ -71,8 +76,23 @@ export const tickets = pgTable(
 
 /** Data only one channel has, typed per channel (validated with the contract's ChannelData schema). */
 export type ChannelData =
-  | { channel: 'email'; messageId?: string; inReplyTo?: string; references?: string[]; from?: string; to?: string[]; cc?: string[] }
-  | { channel: 'phone'; callId?: string; from?: string; to?: string; durationSeconds?: number; recordingUrl?: string }
+  | {
+      channel: 'email'
+      messageId?: string
+      inReplyTo?: string
+      references?: string[]
+      from?: string
+      to?: string[]
+      cc?: string[]
+    }
+  | {
+      channel: 'phone'
+      callId?: string
+      from?: string
+      to?: string
+      durationSeconds?: number
+      recordingUrl?: string
+    }
   | { channel: 'chat'; sessionId?: string }
   | { channel: 'walk_in'; branch?: string; counter?: string }
 
@@ -100,12 +120,8 @@ export const interactions = pgTable(
   },
   (t) => [
     index('interactions_ticket_created_idx').on(t.ticketId, t.createdAt, t.id),
-    index('interactions_email_message_id_idx')
-      .on(t.emailMessageId)
-      .where(sql`email_message_id IS NOT NULL`),
-    index('interactions_call_id_idx')
-      .on(t.callId)
-      .where(sql`call_id IS NOT NULL`),
+    index('interactions_email_message_id_idx').on(t.emailMessageId).where(sql`email_message_id IS NOT NULL`),
+    index('interactions_call_id_idx').on(t.callId).where(sql`call_id IS NOT NULL`),
     index('interactions_search_idx').using('gin', t.search),
   ],
 )
@@ -127,7 +143,10 @@ export const attachments = pgTable(
     storageKey: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('attachments_interaction_idx').on(t.interactionId), index('attachments_ticket_idx').on(t.ticketId)],
+  (t) => [
+    index('attachments_interaction_idx').on(t.interactionId),
+    index('attachments_ticket_idx').on(t.ticketId),
+  ],
 )
 
 /** A change on a ticket: who, when, what from → to, and why. Never deleted by normal use. */
@@ -140,7 +159,10 @@ export const ticketEvents = pgTable(
       .references(() => tickets.id),
     type: text().notNull(),
     actorStaffId: uuid().references(() => staffUsers.id),
-    changes: jsonb().$type<Record<string, { from: unknown; to: unknown }>>().notNull().default(sql`'{}'::jsonb`),
+    changes: jsonb()
+      .$type<Record<string, { from: unknown; to: unknown }>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     reason: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

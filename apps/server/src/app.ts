@@ -1,0 +1,134 @@
+import cookie from '@fastify/cookie'
+import multipart from '@fastify/multipart'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod'
+import { v7 as uuidv7 } from 'uuid'
+import type { Config } from './config.ts'
+import { createAuthLib } from './modules/auth/auth.lib.ts'
+import { authPlugin } from './modules/auth/auth.plugin.ts'
+import { authRoutes } from './modules/auth/auth.routes.ts'
+import { customerRoutes } from './modules/customers/customers.routes.ts'
+import { healthRoutes } from './modules/health/health.routes.ts'
+import { staffRoutes } from './modules/staff/staff.routes.ts'
+import { teamRoutes } from './modules/teams/teams.routes.ts'
+import { ticketRoutes } from './modules/tickets/tickets.routes.ts'
+import { type Clock, systemClock } from './platform/clock.ts'
+import type { Database } from './platform/db.ts'
+import { AppError } from './platform/errors.ts'
+import { installErrorHandling } from './platform/http-errors.ts'
+import type { Storage } from './platform/storage.ts'
+
+export type AppDeps = {
+  config: Pick<Config, 'publicUrl' | 'logLevel'>
+  database: Database
+  sessionSecret: string
+  storage: Storage
+  clock?: Clock
+  /** A pino logger config or `false`; defaults to JSON logs at the configured level. */
+  logger?: FastifyServerOptions['logger']
+}
+
+export const BODY_LIMIT = 1024 * 1024
+export const ATTACHMENT_LIMIT = 25 * 1024 * 1024
+
+/** Builds the HTTP application without listening: tests inject requests or listen on a free port. */
+export const buildApp = async (deps: AppDeps) => {
+  const clock = deps.clock ?? systemClock
+  const app = Fastify({
+    logger: deps.logger ?? {
+      level: deps.config.logLevel,
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'req.headers["x-csrf-token"]',
+          'res.headers["set-cookie"]',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    bodyLimit: BODY_LIMIT,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => uuidv7(),
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  installErrorHandling(app)
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id)
+    reply.header('x-content-type-options', 'nosniff')
+  })
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tresen API',
+        version: '1',
+        description:
+          'REST API of the Tresen service desk. Authenticate with `Authorization: Bearer <personal API token>` or the session cookie from `POST /api/v1/auth/sign-in` (then send `x-csrf-token` with changing requests). Errors are `application/problem+json` (RFC 9457).',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'tresen.session_token' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  })
+  await app.register(swaggerUi, { routePrefix: '/api/docs' })
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () =>
+    app.swagger(),
+  )
+
+  await app.register(cookie)
+  await app.register(multipart, {
+    limits: { fileSize: ATTACHMENT_LIMIT, files: 10, fields: 20, fieldSize: 512 * 1024, parts: 40 },
+  })
+
+  const authLib = createAuthLib({
+    db: deps.database.db,
+    secret: deps.sessionSecret,
+    publicUrl: deps.config.publicUrl,
+  })
+  const authDeps = { lib: authLib, db: deps.database.db, secret: deps.sessionSecret }
+  await app.register(authPlugin, { deps: authDeps, clock })
+  app.decorateRequest('ctx', {
+    getter() {
+      if (!this.auth) throw new AppError('auth.unauthenticated')
+      return {
+        db: deps.database.db,
+        actor: this.auth.actor,
+        clock,
+        storage: deps.storage,
+        log: this.log,
+      }
+    },
+  })
+
+  await app.register(healthRoutes, { database: deps.database })
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { deps: authDeps })
+      await api.register(staffRoutes)
+      await api.register(teamRoutes)
+      await api.register(customerRoutes)
+      await api.register(ticketRoutes)
+    },
+    { prefix: '/api/v1' },
+  )
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

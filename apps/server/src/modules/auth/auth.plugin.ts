@@ -1,0 +1,57 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Clock } from '../../platform/clock.ts'
+import { AppError } from '../../platform/errors.ts'
+import { type AuthDeps, type Authenticated, authenticate, csrfTokenMatches } from './auth.service.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Routes that need no signed-in caller (sign-in, health). */
+    public?: boolean
+  }
+  interface FastifyRequest {
+    auth?: Authenticated
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+export const toWebHeaders = (req: FastifyRequest) => {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v)
+    else headers.set(name, String(value))
+  }
+  return headers
+}
+
+/**
+ * Authenticates every /api/v1 route that is not marked public: a Bearer API token or the session
+ * cookie. Changing requests made with the cookie must carry the session's CSRF token.
+ */
+export const authPlugin = fp(
+  async (app: FastifyInstance, opts: { deps: AuthDeps; clock: Clock }) => {
+    app.decorateRequest('auth', undefined)
+    app.addHook('preHandler', async (req, reply) => {
+      if (req.routeOptions.config?.public || !req.url.startsWith('/api/v1/')) return
+      const auth = await authenticate(opts.deps, toWebHeaders(req), opts.clock.now())
+      if (!auth) throw new AppError('auth.unauthenticated')
+      if (auth.via === 'session' && !SAFE_METHODS.has(req.method)) {
+        const given = req.headers['x-csrf-token']
+        if (
+          !csrfTokenMatches(
+            opts.deps.secret,
+            auth.sessionToken!,
+            typeof given === 'string' ? given : undefined,
+          )
+        ) {
+          throw new AppError('auth.csrf_failed')
+        }
+      }
+      if (auth.cookies?.length) reply.header('set-cookie', auth.cookies)
+      req.auth = auth
+    })
+  },
+  { name: 'tresen-auth' },
+)

@@ -1,0 +1,76 @@
+import { EventEmitter } from 'node:events'
+import { sql } from 'drizzle-orm'
+import pg from 'pg'
+import type { Queryable } from './db.ts'
+
+export const EVENTS_CHANNEL = 'tresen_events'
+
+/** A change other server processes and connected clients should hear about. */
+export type DeskEvent = {
+  type: string
+  ticketId?: string
+  teamId?: string | null
+  at: string
+  data?: Record<string, unknown>
+}
+
+/**
+ * Publishes through PostgreSQL NOTIFY inside the caller's transaction, so an event is delivered to
+ * every server process (including this one) only when the change is committed.
+ */
+export const publishEvent = async (db: Queryable, event: DeskEvent) => {
+  await db.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`)
+}
+
+/** Listens on one dedicated connection and re-emits desk events locally; reconnects when dropped. */
+export class EventListener extends EventEmitter {
+  private client?: pg.Client
+  private closed = false
+  private retry?: NodeJS.Timeout
+
+  constructor(
+    private readonly url: string,
+    private readonly onProblem: (err: Error) => void,
+  ) {
+    super()
+    this.setMaxListeners(0)
+  }
+
+  async start() {
+    const client = new pg.Client({ connectionString: this.url, application_name: 'tresen-events' })
+    client.on('notification', (msg) => {
+      if (msg.channel !== EVENTS_CHANNEL || !msg.payload) return
+      try {
+        this.emit('event', JSON.parse(msg.payload) as DeskEvent)
+      } catch (err) {
+        this.onProblem(err as Error)
+      }
+    })
+    client.on('error', (err) => {
+      this.onProblem(err)
+      this.reconnect()
+    })
+    await client.connect()
+    await client.query(`LISTEN ${EVENTS_CHANNEL}`)
+    this.client = client
+  }
+
+  private reconnect() {
+    if (this.closed || this.retry) return
+    this.client?.end().catch((err: Error) => this.onProblem(err))
+    this.client = undefined
+    this.retry = setTimeout(() => {
+      this.retry = undefined
+      this.start().catch((err: Error) => {
+        this.onProblem(err)
+        this.reconnect()
+      })
+    }, 1000)
+  }
+
+  async close() {
+    this.closed = true
+    if (this.retry) clearTimeout(this.retry)
+    await this.client?.end()
+  }
+}

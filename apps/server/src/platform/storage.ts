@@ -1,0 +1,57 @@
+import { createHash, randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import fsp from 'node:fs/promises'
+import path from 'node:path'
+import type { Readable } from 'node:stream'
+
+export type StoredObject = { key: string; size: number; sha256: string }
+
+/** Where attachment bytes live. The filesystem store is the default; an S3 store can implement the same. */
+export interface Storage {
+  put(data: Buffer): Promise<StoredObject>
+  get(key: string): Promise<Readable>
+  exists(key: string): Promise<boolean>
+  /** Checks that the store is writable; throws with the reason when not. */
+  check(): Promise<void>
+}
+
+const KEY = /^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f-]{36}$/
+
+export class FsStorage implements Storage {
+  constructor(readonly root: string) {}
+
+  private pathOf(key: string) {
+    if (!KEY.test(key)) throw new Error(`invalid storage key: ${key}`)
+    return path.join(this.root, key)
+  }
+
+  async put(data: Buffer): Promise<StoredObject> {
+    const sha256 = createHash('sha256').update(data).digest('hex')
+    const id = randomUUID()
+    const key = `${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${id}`
+    const file = this.pathOf(key)
+    await fsp.mkdir(path.dirname(file), { recursive: true })
+    const tmp = `${file}.tmp`
+    await fsp.writeFile(tmp, data, { mode: 0o600 })
+    await fsp.rename(tmp, file)
+    return { key, size: data.length, sha256 }
+  }
+
+  async get(key: string): Promise<Readable> {
+    return fs.createReadStream(this.pathOf(key))
+  }
+
+  async exists(key: string) {
+    return fsp.access(this.pathOf(key)).then(
+      () => true,
+      () => false,
+    )
+  }
+
+  async check() {
+    await fsp.mkdir(this.root, { recursive: true })
+    const probe = path.join(this.root, `.probe-${process.pid}`)
+    await fsp.writeFile(probe, 'ok')
+    await fsp.rm(probe)
+  }
+}

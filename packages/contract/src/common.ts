@@ -1,0 +1,27 @@
+import { z } from 'zod'
+
+export const Id = z.uuid()
+export const Language = z.enum(['de', 'en'])
+export type Language = z.infer<typeof Language>
+export const StaffRole = z.enum(['agent', 'supervisor', 'admin'])
+export type StaffRole = z.infer<typeof StaffRole>
+export const Timestamp = z.iso.datetime({ offset: true })
+
+/** RFC 9457 problem details, as every error response of the API. */
+export const Problem = z.object({
+  type: z.string(),
+  code: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  requestId: z.string().optional(),
+  errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+})
+export type Problem = z.infer<typeof Problem>
+
+export const IdParams = z.object({ id: Id })
+
+/** A page of a list with an opaque cursor for the next page (null on the last page). */
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() })

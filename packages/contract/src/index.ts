@@ -1,0 +1,6 @@
+export * from './auth.ts'
+export * from './common.ts'
+export * from './customers.ts'
+export * from './staff.ts'
+export * from './teams.ts'
+export * from './tickets.ts'

@@ -1,0 +1,193 @@
+import { z } from 'zod'
+import { Id, Language, Timestamp } from './common.ts'
+
+export const TicketStatus = z.enum(['new', 'open', 'pending', 'on_hold', 'solved', 'closed'])
+export type TicketStatus = z.infer<typeof TicketStatus>
+export const TicketPriority = z.enum(['low', 'normal', 'high', 'urgent'])
+export const Channel = z.enum(['email', 'phone', 'chat', 'walk_in', 'portal', 'api', 'note', 'system'])
+export type Channel = z.infer<typeof Channel>
+export const Direction = z.enum(['inbound', 'outbound', 'internal'])
+
+const Tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(50)
+  .regex(/^[\p{L}\p{N}_.:-]+$/u, 'letters, digits and _ . : - only')
+
+/** Data only one channel has; typed per channel so threading and call lookup never parse free text. */
+export const ChannelData = z.discriminatedUnion('channel', [
+  z.object({
+    channel: z.literal('email'),
+    messageId: z.string().max(998).optional(),
+    inReplyTo: z.string().max(998).optional(),
+    references: z.array(z.string().max(998)).max(100).optional(),
+    from: z.string().max(320).optional(),
+    to: z.array(z.string().max(320)).max(100).optional(),
+    cc: z.array(z.string().max(320)).max(100).optional(),
+  }),
+  z.object({
+    channel: z.literal('phone'),
+    callId: z.string().max(200).optional(),
+    from: z.string().max(40).optional(),
+    to: z.string().max(40).optional(),
+    durationSeconds: z.number().int().min(0).optional(),
+    recordingUrl: z.url().optional(),
+  }),
+  z.object({ channel: z.literal('chat'), sessionId: z.string().max(200).optional() }),
+  z.object({
+    channel: z.literal('walk_in'),
+    branch: z.string().max(200).optional(),
+    counter: z.string().max(50).optional(),
+  }),
+])
+export type ChannelData = z.infer<typeof ChannelData>
+
+const PersonRef = z.object({ id: Id, name: z.string() })
+
+export const Ticket = z.object({
+  id: Id,
+  number: z.number().int(),
+  subject: z.string(),
+  status: TicketStatus,
+  priority: TicketPriority,
+  channel: Channel,
+  language: Language,
+  tags: z.array(z.string()),
+  team: PersonRef.nullable(),
+  assignee: PersonRef.nullable(),
+  customer: PersonRef,
+  mergedInto: z.object({ id: Id, number: z.number().int() }).nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  solvedAt: Timestamp.nullable(),
+  closedAt: Timestamp.nullable(),
+})
+export type Ticket = z.infer<typeof Ticket>
+
+export const Attachment = z.object({
+  id: Id,
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  url: z.string(),
+})
+
+export const Interaction = z.object({
+  kind: z.literal('interaction'),
+  id: Id,
+  channel: Channel,
+  direction: Direction,
+  author: z.object({ type: z.enum(['staff', 'customer', 'system']), id: Id.nullable(), name: z.string() }),
+  text: z.string(),
+  html: z.string().nullable(),
+  channelData: ChannelData.nullable(),
+  attachments: z.array(Attachment),
+  mergedFromTicketNumber: z.number().int().nullable(),
+  createdAt: Timestamp,
+})
+export type Interaction = z.infer<typeof Interaction>
+
+export const TicketEvent = z.object({
+  kind: z.literal('event'),
+  id: Id,
+  type: z.string(),
+  actor: PersonRef.nullable(),
+  changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
+  reason: z.string().nullable(),
+  createdAt: Timestamp,
+})
+export type TicketEvent = z.infer<typeof TicketEvent>
+
+export const TimelineEntry = z.discriminatedUnion('kind', [Interaction, TicketEvent])
+
+export const TicketDetail = Ticket.extend({ timeline: z.array(TimelineEntry) })
+export type TicketDetail = z.infer<typeof TicketDetail>
+
+/** The first message of a new ticket. */
+export const FirstMessage = z.strictObject({
+  text: z.string().max(100_000).default(''),
+  html: z.string().max(500_000).optional(),
+  direction: Direction.default('inbound'),
+  channelData: ChannelData.optional(),
+})
+
+export const CreateTicketInput = z.strictObject({
+  subject: z.string().trim().min(1).max(500),
+  customerId: Id,
+  channel: Channel.default('api'),
+  status: TicketStatus.default('new'),
+  priority: TicketPriority.default('normal'),
+  teamId: Id.optional(),
+  assigneeId: Id.nullable().optional(),
+  language: Language.optional(),
+  tags: z.array(Tag).max(50).default([]),
+  message: FirstMessage.optional(),
+})
+export type CreateTicketInput = z.infer<typeof CreateTicketInput>
+
+export const UpdateTicketInput = z.strictObject({
+  subject: z.string().trim().min(1).max(500).optional(),
+  status: TicketStatus.optional(),
+  priority: TicketPriority.optional(),
+  language: Language.optional(),
+  tags: z.array(Tag).max(50).optional(),
+  /** Why the change was made; stored on the change events. */
+  reason: z.string().trim().max(2000).optional(),
+})
+export type UpdateTicketInput = z.infer<typeof UpdateTicketInput>
+
+export const AssignTicketInput = z
+  .strictObject({
+    teamId: Id.optional(),
+    assigneeId: Id.nullable().optional(),
+    /** Required when the ticket moves to another team or from one agent to another (a transfer). */
+    reason: z.string().trim().max(2000).optional(),
+  })
+  .refine((v) => v.teamId !== undefined || v.assigneeId !== undefined, {
+    message: 'give teamId, assigneeId or both',
+  })
+export type AssignTicketInput = z.infer<typeof AssignTicketInput>
+
+export const AddInteractionInput = z.strictObject({
+  /** 'reply' is public (to the customer), 'note' is internal to staff. */
+  kind: z.enum(['reply', 'note']),
+  text: z.string().max(100_000).default(''),
+  html: z.string().max(500_000).optional(),
+  channel: Channel.optional(),
+  channelData: ChannelData.optional(),
+  /** Optionally change the status together with the reply (e.g. reply and set pending). */
+  status: TicketStatus.optional(),
+})
+export type AddInteractionInput = z.infer<typeof AddInteractionInput>
+
+export const MergeTicketInput = z.strictObject({
+  /** The ticket that survives; this ticket's timeline moves there. Id or number. */
+  into: z.union([Id, z.number().int().positive()]),
+  reason: z.string().trim().max(2000).optional(),
+})
+export type MergeTicketInput = z.infer<typeof MergeTicketInput>
+
+const csv = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(item).max(20))
+
+export const TicketQuery = z.object({
+  status: csv(TicketStatus).optional(),
+  teamId: Id.optional(),
+  /** An id, 'me' or 'none'. */
+  assigneeId: z.union([Id, z.enum(['me', 'none'])]).optional(),
+  customerId: Id.optional(),
+  tag: Tag.optional(),
+  /** Full-text search over subject and messages, in each ticket's language. */
+  q: z.string().trim().min(1).max(200).optional(),
+  sort: z.enum(['updated', 'created']).default('updated'),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(200).optional(),
+})
+export type TicketQuery = z.infer<typeof TicketQuery>
+
+/** Path parameter that takes an id or a ticket number. */
+export const TicketRefParams = z.object({
+  ref: z.union([Id, z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)]),
+})
