@@ -23,6 +23,7 @@ import { type Clock, systemClock } from './platform/clock.ts'
 import type { Database } from './platform/db.ts'
 import { AppError } from './platform/errors.ts'
 import { installErrorHandling } from './platform/http-errors.ts'
+import { ATTACHMENT_LIMIT, BODY_LIMIT } from './platform/limits.ts'
 import type { Storage } from './platform/storage.ts'
 
 export type AppDeps = {
@@ -34,9 +35,6 @@ export type AppDeps = {
   /** A pino logger config or `false`; defaults to JSON logs at the configured level. */
   logger?: FastifyServerOptions['logger']
 }
-
-export const BODY_LIMIT = 1024 * 1024
-export const ATTACHMENT_LIMIT = 25 * 1024 * 1024
 
 /** Builds the HTTP application without listening: tests inject requests or listen on a free port. */
 export const buildApp = async (deps: AppDeps) => {

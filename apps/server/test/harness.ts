@@ -6,8 +6,10 @@ import pg from 'pg'
 import { inject } from 'vitest'
 import { buildApp } from '../src/app.ts'
 import { createApiToken } from '../src/modules/auth/auth.service.ts'
+import { customerEmails, customers } from '../src/modules/customers/customers.tables.ts'
 import { createStaff } from '../src/modules/staff/index.ts'
 import { teams } from '../src/modules/teams/teams.tables.ts'
+import { createTicket } from '../src/modules/tickets/index.ts'
 import { type Clock, systemClock } from '../src/platform/clock.ts'
 import { type Actor, type Ctx, SYSTEM } from '../src/platform/context.ts'
 import { connectDatabase, type Database } from '../src/platform/db.ts'
@@ -92,9 +94,48 @@ export const startTestApp = async (opts: { clock?: Clock } = {}) => {
     return { ...staff, password, token, headers }
   }
 
+  /** A customer row (the customers module's own tests go through its API). */
+  const buildCustomer = async (input: { name?: string; language?: 'de' | 'en'; email?: string } = {}) => {
+    const [customer] = await database.db
+      .insert(customers)
+      .values({ name: input.name ?? 'Erika Mustermann', language: input.language ?? 'de' })
+      .returning()
+    const email = input.email ?? `${unique('kunde')}@example.test`
+    await database.db.insert(customerEmails).values({ customerId: customer!.id, email, isPrimary: true })
+    return { ...customer!, email }
+  }
+
+  /** A ticket created through the tickets service, as the given actor (the desk itself by default). */
+  const buildTicket = async (input: {
+    teamId: string
+    customerId?: string
+    subject?: string
+    assigneeId?: string
+    actor?: Actor
+    text?: string
+  }) => {
+    const customerId = input.customerId ?? (await buildCustomer()).id
+    return createTicket(ctxAs(input.actor), {
+      subject: input.subject ?? 'Paket nicht angekommen',
+      customerId,
+      teamId: input.teamId,
+      assigneeId: input.assigneeId,
+      channel: 'email',
+      status: 'new',
+      priority: 'normal',
+      tags: [],
+      message: {
+        text: input.text ?? 'Meine Bestellung ist seit zwei Wochen unterwegs.',
+        direction: 'inbound',
+      },
+    })
+  }
+
   return {
     app,
     database,
+    buildCustomer,
+    buildTicket,
     db: database.db,
     storage,
     clock,

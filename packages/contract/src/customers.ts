@@ -22,13 +22,15 @@ export const CreateOrganizationInput = z.strictObject({
     .optional(),
   notes: z.string().max(10000).default(''),
 })
+export type CreateOrganizationInput = z.infer<typeof CreateOrganizationInput>
 export const UpdateOrganizationInput = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
   domain: CreateOrganizationInput.shape.domain,
   notes: z.string().max(10000).optional(),
 })
+export type UpdateOrganizationInput = z.infer<typeof UpdateOrganizationInput>
 
-export const CustomerPhoneInput = z.object({
+export const CustomerPhoneInput = z.strictObject({
   /** Any common notation; stored as E.164. National numbers are read as German unless they start with +. */
   number: z.string().trim().min(3).max(40),
   label: z.string().trim().max(50).optional(),
@@ -83,3 +85,11 @@ export const OrganizationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(200).optional(),
 })
+export type OrganizationQuery = z.infer<typeof OrganizationQuery>
+
+/** A page of an organization's customers, in name order. */
+export const OrganizationCustomersQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(200).optional(),
+})
+export type OrganizationCustomersQuery = z.infer<typeof OrganizationCustomersQuery>

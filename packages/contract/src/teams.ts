@@ -1,11 +1,14 @@
 import { z } from 'zod'
 import { Id, Timestamp } from './common.ts'
 
+export const TeamRole = z.enum(['member', 'supervisor'])
+export type TeamRole = z.infer<typeof TeamRole>
+
 export const Team = z.object({
   id: Id,
   name: z.string(),
   description: z.string(),
-  members: z.array(z.object({ id: Id, name: z.string(), role: z.enum(['member', 'supervisor']) })),
+  members: z.array(z.object({ id: Id, name: z.string(), role: TeamRole })),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 })
@@ -15,7 +18,15 @@ export const CreateTeamInput = z.strictObject({
   name: z.string().trim().min(1).max(100),
   description: z.string().max(2000).default(''),
 })
+export type CreateTeamInput = z.infer<typeof CreateTeamInput>
 export const UpdateTeamInput = z.strictObject({
   name: z.string().trim().min(1).max(100).optional(),
   description: z.string().max(2000).optional(),
 })
+export type UpdateTeamInput = z.infer<typeof UpdateTeamInput>
+
+export const TeamMemberParams = z.object({ id: Id, staffId: Id })
+
+/** Body of `PUT /teams/:id/members/:staffId`. */
+export const SetTeamMemberInput = z.strictObject({ role: TeamRole })
+export type SetTeamMemberInput = z.infer<typeof SetTeamMemberInput>

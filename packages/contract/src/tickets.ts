@@ -151,8 +151,11 @@ export const AssignTicketInput = z
 export type AssignTicketInput = z.infer<typeof AssignTicketInput>
 
 export const AddInteractionInput = z.strictObject({
-  /** 'reply' is public (to the customer), 'note' is internal to staff. */
-  kind: z.enum(['reply', 'note']),
+  /**
+   * 'reply' is public (to the customer), 'note' is internal to staff, 'inbound' records a message
+   * from the customer (e.g. an integration or a call summary in the customer's words).
+   */
+  kind: z.enum(['reply', 'note', 'inbound']),
   text: z.string().max(100_000).default(''),
   html: z.string().max(500_000).optional(),
   channel: Channel.optional(),

@@ -157,6 +157,11 @@ export const ERRORS = {
     en: 'The attachment is too large.',
     de: 'Der Anhang ist zu groß.',
   },
+  'organization.domain_taken': {
+    status: 409,
+    en: 'Another organization already has this domain.',
+    de: 'Eine andere Organisation hat bereits diese Domain.',
+  },
   'internal.error': {
     status: 500,
     en: 'Something went wrong on our side.',

@@ -1,0 +1,227 @@
+import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/pg-core'
+import type { Actor } from '../../platform/context.ts'
+import type { Queryable } from '../../platform/db.ts'
+import { customers } from '../customers/customers.tables.ts'
+import { staffUsers } from '../staff/staff.tables.ts'
+import { teamMembers, teams } from '../teams/teams.tables.ts'
+import { visibleTo } from './tickets.policy.ts'
+import { attachments, interactions, ticketEvents, tickets } from './tickets.tables.ts'
+
+export type TicketRow = typeof tickets.$inferSelect
+export type NewInteraction = typeof interactions.$inferInsert
+export type NewEvent = typeof ticketEvents.$inferInsert
+
+const mergedTarget = alias(tickets, 'merged_target')
+
+/** A ticket with the names a presenter needs. */
+const ticketWithNames = (db: Queryable) =>
+  db
+    .select({
+      ticket: tickets,
+      teamName: teams.name,
+      assigneeName: staffUsers.name,
+      customerName: customers.name,
+      mergedIntoNumber: mergedTarget.number,
+    })
+    .from(tickets)
+    .leftJoin(teams, eq(teams.id, tickets.teamId))
+    .leftJoin(staffUsers, eq(staffUsers.id, tickets.assigneeId))
+    .innerJoin(customers, eq(customers.id, tickets.customerId))
+    .leftJoin(mergedTarget, eq(mergedTarget.id, tickets.mergedIntoId))
+
+export type TicketWithNames = Awaited<ReturnType<ReturnType<typeof ticketWithNames>['execute']>>[number]
+
+const where = (...conds: (SQL | undefined)[]) => and(...conds.filter(Boolean))
+
+export const findVisibleWithNames = async (db: Queryable, actor: Actor, id: string) => {
+  const [row] = await ticketWithNames(db).where(where(eq(tickets.id, id), visibleTo(actor)))
+  return row
+}
+
+/** The ticket row, visible to the actor, locked for the rest of the transaction. */
+export const findVisibleForUpdate = async (db: Queryable, actor: Actor, id: string) => {
+  const [row] = await db
+    .select()
+    .from(tickets)
+    .where(where(eq(tickets.id, id), visibleTo(actor)))
+    .for('update')
+  return row
+}
+
+/** Resolves a ticket number to a ticket id; a merged number resolves to the ticket it was merged into. */
+export const idForNumber = async (db: Queryable, number: number) => {
+  const [row] = await db
+    .select({ id: tickets.id, mergedIntoId: tickets.mergedIntoId })
+    .from(tickets)
+    .where(eq(tickets.number, number))
+  return row ? (row.mergedIntoId ?? row.id) : undefined
+}
+
+export const insertTicket = async (db: Queryable, values: typeof tickets.$inferInsert) => {
+  const [row] = await db.insert(tickets).values(values).returning()
+  return row!
+}
+
+export const updateTicket = async (
+  db: Queryable,
+  id: string,
+  values: Partial<typeof tickets.$inferInsert>,
+) => {
+  const [row] = await db
+    .update(tickets)
+    .set({ ...values, version: sql`${tickets.version} + 1` })
+    .where(eq(tickets.id, id))
+    .returning()
+  return row!
+}
+
+export const insertInteraction = async (db: Queryable, values: NewInteraction) => {
+  const [row] = await db.insert(interactions).values(values).returning()
+  return row!
+}
+
+export const insertEvents = async (db: Queryable, values: NewEvent[]) => {
+  if (values.length > 0) await db.insert(ticketEvents).values(values)
+}
+
+export const insertAttachment = async (db: Queryable, values: typeof attachments.$inferInsert) => {
+  const [row] = await db.insert(attachments).values(values).returning()
+  return row!
+}
+
+/** Moves the whole timeline of `fromId` (messages, notes, attachments) onto `toId`. */
+export const moveTimeline = async (db: Queryable, fromId: string, toId: string) => {
+  await db
+    .update(interactions)
+    .set({
+      ticketId: toId,
+      mergedFromTicketId: sql`coalesce(${interactions.mergedFromTicketId}, ${fromId}::uuid)`,
+    })
+    .where(eq(interactions.ticketId, fromId))
+  await db.update(attachments).set({ ticketId: toId }).where(eq(attachments.ticketId, fromId))
+  // Tickets merged into `fromId` earlier now point straight at the survivor.
+  await db.update(tickets).set({ mergedIntoId: toId }).where(eq(tickets.mergedIntoId, fromId))
+}
+
+export const customerById = async (db: Queryable, id: string) => {
+  const [row] = await db
+    .select({ id: customers.id, name: customers.name, language: customers.language })
+    .from(customers)
+    .where(eq(customers.id, id))
+  return row
+}
+
+export const teamExists = async (db: Queryable, id: string) => {
+  const [row] = await db
+    .select({ id: teams.id })
+    .from(teams)
+    .where(and(eq(teams.id, id), isNull(teams.archivedAt)))
+  return Boolean(row)
+}
+
+export const isActiveMember = async (db: Queryable, teamId: string, staffId: string) => {
+  const [row] = await db
+    .select({ id: staffUsers.id })
+    .from(teamMembers)
+    .innerJoin(staffUsers, eq(staffUsers.id, teamMembers.staffId))
+    .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.staffId, staffId), eq(staffUsers.active, true)))
+  return Boolean(row)
+}
+
+export const staffExists = async (db: Queryable, id: string) => {
+  const [row] = await db
+    .select({ id: staffUsers.id })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.id, id), eq(staffUsers.active, true)))
+  return Boolean(row)
+}
+
+export type ListFilter = {
+  statuses?: string[]
+  teamId?: string
+  assigneeId?: string | null
+  customerId?: string
+  tag?: string
+  q?: string
+  sort: 'updated' | 'created'
+  limit: number
+  after?: { at: Date; id: string }
+}
+
+/**
+ * Full-text match in each ticket's own language: the subject, or any message or note. Each
+ * language is its own branch so PostgreSQL can use the GIN indexes.
+ */
+const textMatch = (q: string) => sql`(
+  (${tickets.language} = 'de' AND ${tickets.search} @@ websearch_to_tsquery('german', ${q}))
+  OR (${tickets.language} = 'en' AND ${tickets.search} @@ websearch_to_tsquery('english', ${q}))
+  OR ${tickets.id} IN (
+    SELECT i.ticket_id FROM ${interactions} i
+    WHERE (i.language = 'de' AND i.search @@ websearch_to_tsquery('german', ${q}))
+       OR (i.language = 'en' AND i.search @@ websearch_to_tsquery('english', ${q}))
+  )
+)`
+
+export const listVisible = (db: Queryable, actor: Actor, f: ListFilter) => {
+  const sortCol = f.sort === 'created' ? tickets.createdAt : tickets.updatedAt
+  const conds: (SQL | undefined)[] = [
+    visibleTo(actor),
+    isNull(tickets.mergedIntoId),
+    f.statuses?.length ? inArray(tickets.status, f.statuses as TicketRow['status'][]) : undefined,
+    f.teamId ? eq(tickets.teamId, f.teamId) : undefined,
+    f.assigneeId === null
+      ? isNull(tickets.assigneeId)
+      : f.assigneeId
+        ? eq(tickets.assigneeId, f.assigneeId)
+        : undefined,
+    f.customerId ? eq(tickets.customerId, f.customerId) : undefined,
+    f.tag ? sql`${tickets.tags} @> ARRAY[${f.tag}]::text[]` : undefined,
+    f.q ? textMatch(f.q) : undefined,
+    f.after
+      ? sql`(${sortCol}, ${tickets.id}) < (${f.after.at.toISOString()}::timestamptz, ${f.after.id}::uuid)`
+      : undefined,
+  ]
+  return ticketWithNames(db)
+    .where(where(...conds))
+    .orderBy(desc(sortCol), desc(tickets.id))
+    .limit(f.limit + 1)
+}
+
+export const interactionsOf = (db: Queryable, ticketId: string) => {
+  const mergedFrom = alias(tickets, 'merged_from')
+  return db
+    .select({
+      interaction: interactions,
+      staffName: staffUsers.name,
+      customerName: customers.name,
+      mergedFromNumber: mergedFrom.number,
+    })
+    .from(interactions)
+    .leftJoin(staffUsers, eq(staffUsers.id, interactions.authorStaffId))
+    .leftJoin(customers, eq(customers.id, interactions.authorCustomerId))
+    .leftJoin(mergedFrom, eq(mergedFrom.id, interactions.mergedFromTicketId))
+    .where(eq(interactions.ticketId, ticketId))
+    .orderBy(asc(interactions.createdAt), asc(interactions.id))
+}
+
+export const eventsOf = (db: Queryable, ticketId: string) =>
+  db
+    .select({ event: ticketEvents, actorName: staffUsers.name })
+    .from(ticketEvents)
+    .leftJoin(staffUsers, eq(staffUsers.id, ticketEvents.actorStaffId))
+    .where(eq(ticketEvents.ticketId, ticketId))
+    .orderBy(asc(ticketEvents.createdAt), asc(ticketEvents.id))
+
+export const attachmentsOfTicket = (db: Queryable, ticketId: string) =>
+  db.select().from(attachments).where(eq(attachments.ticketId, ticketId)).orderBy(asc(attachments.createdAt))
+
+/** An attachment together with the scope of its ticket, for the visibility check. */
+export const findAttachment = async (db: Queryable, actor: Actor, id: string) => {
+  const [row] = await db
+    .select({ attachment: attachments })
+    .from(attachments)
+    .innerJoin(tickets, eq(tickets.id, attachments.ticketId))
+    .where(where(eq(attachments.id, id), visibleTo(actor)))
+  return row?.attachment
+}

@@ -1,0 +1,399 @@
+import type {
+  AddInteractionInput,
+  AssignTicketInput,
+  CreateTicketInput,
+  MergeTicketInput,
+  TicketQuery,
+  UpdateTicketInput,
+} from '@tresen/contract'
+import { type Ctx, inTransaction, SYSTEM } from '../../platform/context.ts'
+import { AppError } from '../../platform/errors.ts'
+import { publishEvent } from '../../platform/events.ts'
+import { htmlToText, sanitizeMessageHtml } from '../../platform/html.ts'
+import { authorize, canCreateInTeam, isTransfer, statusTimestamps } from './tickets.policy.ts'
+import { presentDetail, presentTicket } from './tickets.presenter.ts'
+import * as repo from './tickets.repository.ts'
+
+export type TicketRef = string | number
+
+const staffId = (ctx: Ctx) => (ctx.actor.kind === 'staff' ? ctx.actor.id : null)
+
+const notFound = () => new AppError('ticket.not_found')
+
+/** The id a reference names: a number resolves through merges to the surviving ticket. */
+const idOf = async (ctx: Ctx, ref: TicketRef) =>
+  typeof ref === 'number' ? await repo.idForNumber(ctx.db, ref) : ref
+
+/** The ticket a command works on, visible to the actor and locked; merged tickets take no more work. */
+const lockForCommand = async (ctx: Ctx, ref: TicketRef) => {
+  const id = await idOf(ctx, ref)
+  const ticket = id ? await repo.findVisibleForUpdate(ctx.db, ctx.actor, id) : undefined
+  if (!ticket) throw notFound()
+  if (ticket.mergedIntoId)
+    throw new AppError('ticket.merged', `Ticket #${ticket.number} was merged into another ticket.`)
+  return ticket
+}
+
+const notify = (ctx: Ctx, type: string, ticket: repo.TicketRow) =>
+  publishEvent(ctx.db, {
+    type,
+    ticketId: ticket.id,
+    teamId: ticket.teamId,
+    at: ctx.clock.now().toISOString(),
+  })
+
+const messageBody = (text: string | undefined, html: string | undefined) => {
+  const safeHtml = html ? sanitizeMessageHtml(html) : null
+  const bodyText = text?.trim() ? text : safeHtml ? htmlToText(safeHtml) : ''
+  return { bodyText, bodyHtml: safeHtml }
+}
+
+type Change = Record<string, { from: unknown; to: unknown }>
+
+const eventRow = (ctx: Ctx, ticketId: string, type: string, changes: Change, reason?: string | null) => ({
+  ticketId,
+  type,
+  changes,
+  reason: reason || null,
+  actorStaffId: staffId(ctx),
+  createdAt: ctx.clock.now(),
+})
+
+const checkAssignee = async (ctx: Ctx, teamId: string | null, assigneeId: string | null | undefined) => {
+  if (!assigneeId) return
+  if (!(await repo.staffExists(ctx.db, assigneeId))) {
+    throw new AppError('staff.not_found', 'The assignee does not exist.', [
+      { pointer: '/body/assigneeId', detail: 'unknown user' },
+    ])
+  }
+  if (teamId && !(await repo.isActiveMember(ctx.db, teamId, assigneeId)))
+    throw new AppError('ticket.assignee_not_in_team')
+}
+
+/** Opens a ticket for a customer, optionally with its first message, as one transaction. */
+export const createTicket = (ctx: Ctx, input: CreateTicketInput) =>
+  inTransaction(ctx, async (ctx) => {
+    const customer = await repo.customerById(ctx.db, input.customerId)
+    if (!customer) {
+      throw new AppError('customer.not_found', 'The customer does not exist.', [
+        { pointer: '/body/customerId', detail: 'unknown customer' },
+      ])
+    }
+    const teamId = input.teamId ?? (ctx.actor.kind === 'staff' ? (ctx.actor.teamIds[0] ?? null) : null)
+    if (teamId && !(await repo.teamExists(ctx.db, teamId))) {
+      throw new AppError('team.not_found', 'The team does not exist.', [
+        { pointer: '/body/teamId', detail: 'unknown team' },
+      ])
+    }
+    if (!canCreateInTeam(ctx.actor, teamId)) {
+      throw new AppError(teamId ? 'team.not_found' : 'ticket.team_required', undefined, [
+        { pointer: '/body/teamId', detail: teamId ? 'not one of your teams' : 'required' },
+      ])
+    }
+    await checkAssignee(ctx, teamId, input.assigneeId)
+    const now = ctx.clock.now()
+    const ticket = await repo.insertTicket(ctx.db, {
+      subject: input.subject,
+      status: input.status,
+      priority: input.priority,
+      channel: input.channel,
+      teamId,
+      assigneeId: input.assigneeId ?? null,
+      customerId: customer.id,
+      language: input.language ?? customer.language,
+      tags: [...new Set(input.tags)],
+      createdAt: now,
+      updatedAt: now,
+      ...statusTimestamps('new', input.status, now),
+    })
+    if (input.message) {
+      const m = input.message
+      const inbound = m.direction === 'inbound'
+      await repo.insertInteraction(ctx.db, {
+        ticketId: ticket.id,
+        channel: input.channel,
+        direction: m.direction,
+        authorCustomerId: inbound ? customer.id : null,
+        authorStaffId: inbound ? null : staffId(ctx),
+        language: ticket.language,
+        ...messageBody(m.text, m.html),
+        ...channelColumns(m.channelData),
+        createdAt: now,
+      })
+    }
+    await repo.insertEvents(ctx.db, [
+      eventRow(ctx, ticket.id, 'ticket.created', {
+        status: { from: null, to: ticket.status },
+        ...(ticket.teamId ? { team: { from: null, to: ticket.teamId } } : {}),
+        ...(ticket.assigneeId ? { assignee: { from: null, to: ticket.assigneeId } } : {}),
+      }),
+    ])
+    await notify(ctx, 'ticket.created', ticket)
+    return { id: ticket.id, number: ticket.number }
+  })
+
+const channelColumns = (data: AddInteractionInput['channelData']) => ({
+  channelData: data ?? null,
+  emailMessageId: data?.channel === 'email' ? (data.messageId ?? null) : null,
+  callId: data?.channel === 'phone' ? (data.callId ?? null) : null,
+})
+
+/** Changes subject, status, priority, language or tags; each change is an event with from → to. */
+export const updateTicket = (ctx: Ctx, ref: TicketRef, input: UpdateTicketInput) =>
+  inTransaction(ctx, async (ctx) => {
+    const ticket = await lockForCommand(ctx, ref)
+    authorize(ctx.actor, 'ticket.update', ticket)
+    const now = ctx.clock.now()
+    const events: ReturnType<typeof eventRow>[] = []
+    const set: Partial<repo.TicketRow> = {}
+    const simple = ['subject', 'status', 'priority', 'language'] as const
+    for (const field of simple) {
+      const to = input[field]
+      if (to !== undefined && to !== ticket[field]) {
+        Object.assign(set, { [field]: to })
+        events.push(
+          eventRow(
+            ctx,
+            ticket.id,
+            `ticket.${field}_changed`,
+            { [field]: { from: ticket[field], to } },
+            input.reason,
+          ),
+        )
+      }
+    }
+    if (input.tags) {
+      const tags = [...new Set(input.tags)].sort()
+      const before = [...ticket.tags].sort()
+      if (tags.join('\u0000') !== before.join('\u0000')) {
+        set.tags = tags
+        events.push(
+          eventRow(ctx, ticket.id, 'ticket.tags_changed', { tags: { from: before, to: tags } }, input.reason),
+        )
+      }
+    }
+    if (events.length === 0) return ticket.id
+    if (set.status) Object.assign(set, statusTimestamps(ticket.status, set.status, now))
+    const updated = await repo.updateTicket(ctx.db, ticket.id, { ...set, updatedAt: now })
+    await repo.insertEvents(ctx.db, events)
+    await notify(ctx, 'ticket.updated', updated)
+    return ticket.id
+  })
+
+/**
+ * Assigns a ticket to a team and/or a person. Moving it to another team, or from one person to
+ * another, is a transfer and needs a reason, so the next agent knows why it came to them.
+ */
+export const assignTicket = (ctx: Ctx, ref: TicketRef, input: AssignTicketInput) =>
+  inTransaction(ctx, async (ctx) => {
+    const ticket = await lockForCommand(ctx, ref)
+    authorize(ctx.actor, 'ticket.assign', ticket)
+    const teamId = input.teamId ?? ticket.teamId
+    if (input.teamId && input.teamId !== ticket.teamId && !(await repo.teamExists(ctx.db, input.teamId))) {
+      throw new AppError('team.not_found', 'The team does not exist.', [
+        { pointer: '/body/teamId', detail: 'unknown team' },
+      ])
+    }
+    let assigneeId = input.assigneeId === undefined ? ticket.assigneeId : input.assigneeId
+    if (input.assigneeId === undefined && assigneeId && teamId !== ticket.teamId) {
+      // The ticket leaves the team; its assignee stays only if they belong to the new team too.
+      if (!teamId || !(await repo.isActiveMember(ctx.db, teamId, assigneeId))) assigneeId = null
+    } else if (input.assigneeId) {
+      await checkAssignee(ctx, teamId, assigneeId)
+    }
+    const after = { teamId, assigneeId }
+    const changes: Change = {}
+    if (teamId !== ticket.teamId) changes.team = { from: ticket.teamId, to: teamId }
+    if (assigneeId !== ticket.assigneeId) changes.assignee = { from: ticket.assigneeId, to: assigneeId }
+    if (Object.keys(changes).length === 0) return ticket.id
+    const transfer = isTransfer(ticket, after)
+    if (transfer && !input.reason) {
+      throw new AppError('ticket.transfer_reason_required', undefined, [
+        { pointer: '/body/reason', detail: 'required for a transfer' },
+      ])
+    }
+    const now = ctx.clock.now()
+    const updated = await repo.updateTicket(ctx.db, ticket.id, { teamId, assigneeId, updatedAt: now })
+    await repo.insertEvents(ctx.db, [
+      eventRow(ctx, ticket.id, transfer ? 'ticket.transferred' : 'ticket.assigned', changes, input.reason),
+    ])
+    await notify(ctx, 'ticket.updated', updated)
+    return ticket.id
+  })
+
+/** Adds a public reply, an internal note or a customer message to the timeline. */
+export const addInteraction = (
+  ctx: Ctx,
+  ref: TicketRef,
+  input: AddInteractionInput,
+  files: UploadedFile[] = [],
+) =>
+  inTransaction(ctx, async (ctx) => {
+    const ticket = await lockForCommand(ctx, ref)
+    authorize(ctx.actor, 'ticket.reply', ticket)
+    const body = messageBody(input.text, input.html)
+    if (!body.bodyText.trim() && files.length === 0) {
+      throw new AppError('request.invalid', 'A message needs text or an attachment.', [
+        { pointer: '/body/text', detail: 'must not be empty' },
+      ])
+    }
+    const now = ctx.clock.now()
+    const direction = input.kind === 'note' ? 'internal' : input.kind === 'reply' ? 'outbound' : 'inbound'
+    const channel = input.kind === 'note' ? 'note' : (input.channel ?? ticket.channel)
+    const interaction = await repo.insertInteraction(ctx.db, {
+      ticketId: ticket.id,
+      channel,
+      direction,
+      authorStaffId: direction === 'inbound' ? null : staffId(ctx),
+      authorCustomerId: direction === 'inbound' ? ticket.customerId : null,
+      language: ticket.language,
+      ...body,
+      ...channelColumns(input.channelData),
+      createdAt: now,
+    })
+    for (const file of files) {
+      const stored = await ctx.storage.put(file.data)
+      await repo.insertAttachment(ctx.db, {
+        interactionId: interaction.id,
+        ticketId: ticket.id,
+        filename: file.filename,
+        contentType: file.contentType,
+        size: stored.size,
+        sha256: stored.sha256,
+        storageKey: stored.key,
+        createdAt: now,
+      })
+    }
+    // A reply takes a new ticket into work; a customer's message reopens a waiting or solved one.
+    let status = input.status
+    if (!status && direction === 'outbound' && ticket.status === 'new') status = 'open'
+    if (!status && direction === 'inbound' && ['pending', 'solved', 'on_hold'].includes(ticket.status))
+      status = 'open'
+    const set: Partial<repo.TicketRow> = { updatedAt: now }
+    if (status && status !== ticket.status) {
+      Object.assign(set, { status }, statusTimestamps(ticket.status, status, now))
+      await repo.insertEvents(ctx.db, [
+        eventRow(ctx, ticket.id, 'ticket.status_changed', { status: { from: ticket.status, to: status } }),
+      ])
+    }
+    const updated = await repo.updateTicket(ctx.db, ticket.id, set)
+    await notify(ctx, 'ticket.interaction_added', updated)
+    return { ticketId: ticket.id, interactionId: interaction.id }
+  })
+
+export type UploadedFile = { filename: string; contentType: string; data: Buffer }
+
+/**
+ * Merges a ticket into another about the same matter: its timeline moves to the survivor, its
+ * number keeps resolving there, and both timelines record the merge.
+ */
+export const mergeTicket = (ctx: Ctx, ref: TicketRef, input: MergeTicketInput) =>
+  inTransaction(ctx, async (ctx) => {
+    const sourceId = await idOf(ctx, ref)
+    const targetId = await idOf(ctx, input.into)
+    if (!sourceId || !targetId) throw notFound()
+    if (sourceId === targetId) throw new AppError('ticket.merge_self')
+    // Lock both rows in a fixed order so two crossing merges cannot deadlock.
+    const [first, second] = [sourceId, targetId].sort()
+    const a = await repo.findVisibleForUpdate(ctx.db, ctx.actor, first!)
+    const b = await repo.findVisibleForUpdate(ctx.db, ctx.actor, second!)
+    const source = a?.id === sourceId ? a : b
+    const target = a?.id === targetId ? a : b
+    if (!source || !target || source.id !== sourceId || target.id !== targetId) throw notFound()
+    authorize(ctx.actor, 'ticket.merge', source)
+    authorize(ctx.actor, 'ticket.merge', target)
+    if (source.mergedIntoId) throw new AppError('ticket.already_merged')
+    if (target.mergedIntoId)
+      throw new AppError('ticket.merged', `Ticket #${target.number} was merged into another ticket.`)
+    const now = ctx.clock.now()
+    await repo.moveTimeline(ctx.db, source.id, target.id)
+    const tags = [...new Set([...target.tags, ...source.tags])].sort()
+    await repo.updateTicket(ctx.db, source.id, {
+      mergedIntoId: target.id,
+      status: 'closed',
+      closedAt: now,
+      updatedAt: now,
+    })
+    const updated = await repo.updateTicket(ctx.db, target.id, { tags, updatedAt: now })
+    await repo.insertEvents(ctx.db, [
+      eventRow(
+        ctx,
+        source.id,
+        'ticket.merged_into',
+        { mergedInto: { from: null, to: target.number }, status: { from: source.status, to: 'closed' } },
+        input.reason,
+      ),
+      eventRow(ctx, target.id, 'ticket.merged', { merged: { from: null, to: source.number } }, input.reason),
+    ])
+    await notify(ctx, 'ticket.merged', updated)
+    return target.id
+  })
+
+/**
+ * A ticket with its timeline. A number of a merged ticket shows the ticket it was merged into.
+ * `afterOwnCommand` shows the result of a command the caller just made, even when it took the
+ * ticket out of their sight (a transfer to another team).
+ */
+export const getTicketDetail = async (ctx: Ctx, ref: TicketRef, opts: { afterOwnCommand?: boolean } = {}) => {
+  const id = await idOf(ctx, ref)
+  const row = id
+    ? await repo.findVisibleWithNames(ctx.db, opts.afterOwnCommand ? SYSTEM : ctx.actor, id)
+    : undefined
+  if (!row) throw notFound()
+  const [interactions, events, files] = await Promise.all([
+    repo.interactionsOf(ctx.db, row.ticket.id),
+    repo.eventsOf(ctx.db, row.ticket.id),
+    repo.attachmentsOfTicket(ctx.db, row.ticket.id),
+  ])
+  return presentDetail(row, interactions, events, files)
+}
+
+const encodeCursor = (at: Date, id: string) =>
+  Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url')
+const decodeCursor = (cursor: string) => {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string]
+    const date = new Date(at)
+    if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad cursor')
+    return { at: date, id }
+  } catch {
+    throw new AppError('ticket.invalid_cursor', undefined, [
+      { pointer: '/querystring/cursor', detail: 'invalid' },
+    ])
+  }
+}
+
+/** Lists the tickets the actor may see, newest first, a page at a time. */
+export const listTickets = async (ctx: Ctx, query: TicketQuery) => {
+  const assigneeId =
+    query.assigneeId === 'me'
+      ? (staffId(ctx) ?? undefined)
+      : query.assigneeId === 'none'
+        ? null
+        : query.assigneeId
+  const rows = await repo.listVisible(ctx.db, ctx.actor, {
+    statuses: query.status,
+    teamId: query.teamId,
+    assigneeId,
+    customerId: query.customerId,
+    tag: query.tag,
+    q: query.q,
+    sort: query.sort,
+    limit: query.limit,
+    after: query.cursor ? decodeCursor(query.cursor) : undefined,
+  })
+  const items = rows.slice(0, query.limit)
+  const last = items.at(-1)
+  const nextCursor =
+    rows.length > query.limit && last
+      ? encodeCursor(query.sort === 'created' ? last.ticket.createdAt : last.ticket.updatedAt, last.ticket.id)
+      : null
+  return { items: items.map(presentTicket), nextCursor }
+}
+
+/** An attachment the actor may see, with a way to read its bytes. */
+export const getAttachment = async (ctx: Ctx, id: string) => {
+  const attachment = await repo.findAttachment(ctx.db, ctx.actor, id)
+  if (!attachment) throw new AppError('attachment.not_found')
+  return { attachment, open: () => ctx.storage.get(attachment.storageKey) }
+}
