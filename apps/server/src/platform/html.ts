@@ -39,7 +39,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
     'caption',
   ],
   allowedAttributes: {
-    a: ['href', 'title'],
+    a: ['href', 'title', 'rel', 'target'],
     img: ['src', 'alt', 'title', 'width', 'height'],
     td: ['colspan', 'rowspan'],
     th: ['colspan', 'rowspan'],
@@ -51,6 +51,11 @@ const OPTIONS: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
   transformTags: {
     a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow', target: '_blank' }),
+    img: (tagName, attribs) => {
+      const { src, ...rest } = attribs
+      const embedded = src && /^(cid:|data:image\/(png|gif|jpe?g|webp);)/i.test(src)
+      return { tagName, attribs: embedded ? { src, ...rest } : rest }
+    },
   },
 }
 
@@ -59,10 +64,13 @@ export const sanitizeMessageHtml = (html: string) => sanitizeHtml(html, OPTIONS)
 
 /** The plain text of an HTML body, for search and for the text version of a message. */
 export const htmlToText = (html: string) =>
-  sanitizeHtml(html.replace(/<(br|\/p|\/div|\/li|\/h\d|\/tr)\b[^>]*>/gi, '\n$&'), {
-    allowedTags: [],
-    allowedAttributes: {},
-  })
+  sanitizeHtml(
+    html.replace(/<\/(p|h\d|blockquote)\s*>/gi, '$&\n\n').replace(/<(br|\/div|\/li|\/tr)\b[^>]*>/gi, '$&\n'),
+    {
+      allowedTags: [],
+      allowedAttributes: {},
+    },
+  )
     .replace(/&nbsp;/g, ' ')
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')

@@ -1,7 +1,20 @@
-import { sql } from 'drizzle-orm'
+import { type AnyColumn, type SQL, sql } from 'drizzle-orm'
 import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { v7 as uuidv7 } from 'uuid'
 import { language } from '../staff/staff.tables.ts'
+
+// Letters with diacritics and their plain form, for folding names before trigram matching.
+export const FOLD_FROM = 'àáâãäåāăąçćčďèéêëēėęěìíîïīįłñńňòóôõöøōőŕřśšşťùúûüūůűýÿźżž'
+export const FOLD_TO = 'aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuyyzzz'
+
+/**
+ * A name as the trigram search compares it: lower-case, ß as ss, diacritics dropped ("Jürgen
+ * Weiß" → "jurgen weiss"), so "Muller" finds "Müller" and "Sussmann" finds "Süßmann". pg_trgm
+ * does not fold letters itself, and the unaccent extension is not immutable, so the folding is
+ * this expression of immutable built-ins; the GIN indexes below are on exactly this expression.
+ */
+export const foldedName = (value: AnyColumn | SQL) =>
+  sql`translate(replace(lower(${value}), 'ß', 'ss'), ${sql.raw(`'${FOLD_FROM}'`)}, ${sql.raw(`'${FOLD_TO}'`)})`
 
 export const organizations = pgTable(
   'organizations',
@@ -14,7 +27,10 @@ export const organizations = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index('organizations_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
+    // on the folded name (was: on name): see foldedName
+    index('organizations_name_trgm_idx').using('gin', sql`${foldedName(t.name)} gin_trgm_ops`),
+    // Keyset pagination of the plain list (ORDER BY name, id) without sorting the whole table.
+    index('organizations_name_id_idx').on(t.name, t.id),
     uniqueIndex('organizations_domain_key').on(sql`lower(${t.domain})`),
   ],
 )
@@ -32,8 +48,12 @@ export const customers = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index('customers_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')),
-    index('customers_org_idx').on(t.organizationId),
+    // on the folded name (was: on name): see foldedName
+    index('customers_name_trgm_idx').using('gin', sql`${foldedName(t.name)} gin_trgm_ops`),
+    // Keyset pagination of the plain list and of an organization's customers (ORDER BY name, id);
+    // the second also serves the foreign key (it replaces customers_org_idx on organization_id).
+    index('customers_name_id_idx').on(t.name, t.id),
+    index('customers_org_name_idx').on(t.organizationId, t.name, t.id),
   ],
 )
 

@@ -225,3 +225,19 @@ export const findAttachment = async (db: Queryable, actor: Actor, id: string) =>
     .where(where(eq(attachments.id, id), visibleTo(actor)))
   return row?.attachment
 }
+
+/** Solved tickets whose solving lies before `before`, locked; others working on them are skipped. */
+export const lockSolvedBefore = (db: Queryable, before: Date, limit: number) =>
+  db
+    .select()
+    .from(tickets)
+    .where(
+      and(
+        eq(tickets.status, 'solved'),
+        sql`${tickets.solvedAt} < ${before.toISOString()}::timestamptz`,
+        isNull(tickets.mergedIntoId),
+      ),
+    )
+    .orderBy(asc(tickets.solvedAt))
+    .limit(limit)
+    .for('update', { skipLocked: true })

@@ -397,3 +397,36 @@ export const getAttachment = async (ctx: Ctx, id: string) => {
   if (!attachment) throw new AppError('attachment.not_found')
   return { attachment, open: () => ctx.storage.get(attachment.storageKey) }
 }
+
+export const AUTO_CLOSE_DAYS = 7
+
+/**
+ * Closes tickets solved more than `days` ago, in batches; a customer who answers within that time
+ * reopens the ticket instead. Returns how many were closed.
+ */
+export const closeSolvedTickets = (ctx: Ctx, opts: { days?: number; limit?: number } = {}) =>
+  inTransaction(ctx, async (ctx) => {
+    const days = opts.days ?? AUTO_CLOSE_DAYS
+    const now = ctx.clock.now()
+    const due = await repo.lockSolvedBefore(
+      ctx.db,
+      new Date(now.getTime() - days * 86_400_000),
+      opts.limit ?? 500,
+    )
+    for (const ticket of due) {
+      await repo.updateTicket(ctx.db, ticket.id, { status: 'closed', closedAt: now, updatedAt: now })
+    }
+    await repo.insertEvents(
+      ctx.db,
+      due.map((t) =>
+        eventRow(
+          ctx,
+          t.id,
+          'ticket.status_changed',
+          { status: { from: 'solved', to: 'closed' } },
+          `closed automatically ${days} days after solving`,
+        ),
+      ),
+    )
+    return due.length
+  })

@@ -69,6 +69,7 @@ export const tickets = pgTable(
     index('tickets_assignee_status_updated_idx').on(t.assigneeId, t.status, t.updatedAt.desc(), t.id.desc()),
     index('tickets_customer_created_idx').on(t.customerId, t.createdAt.desc()),
     index('tickets_merged_into_idx').on(t.mergedIntoId).where(sql`merged_into_id IS NOT NULL`),
+    index('tickets_solved_at_idx').on(t.solvedAt).where(sql`status = 'solved'`),
     index('tickets_tags_idx').using('gin', t.tags),
     index('tickets_search_idx').using('gin', t.search),
   ],

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './config.ts'
+
+describe('config', () => {
+  it('uses the documented defaults', () => {
+    const c = loadConfig({})
+    expect(c.port).toBe(8080)
+    expect(c.databaseUrl).toBeUndefined()
+    expect(c.dataDir).toMatch(/\/data$/)
+    expect(c.publicUrl).toBe('http://localhost:8080')
+    expect(c.logLevel).toBe('info')
+  })
+
+  it('lists every problem at once, by variable name', () => {
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        TRESEN_PUBLIC_URL: 'not a url',
+        LOG_LEVEL: 'loud',
+      })
+      expect.unreachable()
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError)
+      const problems = (err as ConfigError).problems.join('\n')
+      for (const name of ['PORT', 'DATABASE_URL', 'TRESEN_PUBLIC_URL', 'LOG_LEVEL'])
+        expect(problems).toContain(name)
+    }
+  })
+
+  it('rejects a short session secret rather than using it', () => {
+    expect(() => loadConfig({ TRESEN_SESSION_SECRET: 'short' })).toThrow(/TRESEN_SESSION_SECRET/)
+  })
+})
