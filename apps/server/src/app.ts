@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie'
 import multipart from '@fastify/multipart'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import Fastify, { type FastifyServerOptions } from 'fastify'
+import Fastify from 'fastify'
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -32,8 +32,9 @@ export type AppDeps = {
   sessionSecret: string
   storage: Storage
   clock?: Clock
-  /** A pino logger config or `false`; defaults to JSON logs at the configured level. */
-  logger?: FastifyServerOptions['logger']
+  /** `false` for no logs; otherwise JSON logs at the configured level, to stdout or `logStream`. */
+  logger?: false
+  logStream?: NodeJS.WritableStream
 }
 
 /** Builds the HTTP application without listening: tests inject requests or listen on a free port. */
@@ -42,6 +43,7 @@ export const buildApp = async (deps: AppDeps) => {
   const app = Fastify({
     logger: deps.logger ?? {
       level: deps.config.logLevel,
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
       redact: {
         paths: [
           'req.headers.authorization',
