@@ -27,7 +27,7 @@ import { ATTACHMENT_LIMIT, BODY_LIMIT } from './platform/limits.ts'
 import type { Storage } from './platform/storage.ts'
 
 export type AppDeps = {
-  config: Pick<Config, 'publicUrl' | 'logLevel'>
+  config: Pick<Config, 'publicUrl' | 'logLevel'> & Partial<Pick<Config, 'trustProxy'>>
   database: Database
   sessionSecret: string
   storage: Storage
@@ -57,7 +57,7 @@ export const buildApp = async (deps: AppDeps) => {
     bodyLimit: BODY_LIMIT,
     requestIdHeader: 'x-request-id',
     genReqId: () => uuidv7(),
-    trustProxy: true,
+    trustProxy: parseTrustProxy(deps.config.trustProxy ?? 'false'),
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
@@ -129,6 +129,16 @@ export const buildApp = async (deps: AppDeps) => {
     { prefix: '/api/v1' },
   )
   return app
+}
+
+/** TRESEN_TRUST_PROXY as Fastify takes it: a boolean or a list of proxy addresses. */
+const parseTrustProxy = (value: string): boolean | string[] => {
+  if (value === 'true') return true
+  if (value === 'false') return false
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>

@@ -15,6 +15,14 @@ export const Config = z.object({
   sessionSecret: z.string().min(32, 'must be at least 32 characters').optional(),
   embeddedPgPort: z.coerce.number().int().min(1).max(65535).default(54329),
   dbPoolSize: z.coerce.number().int().min(1).max(200).default(10),
+  /** Behind a reverse proxy: trust its X-Forwarded-For for client addresses (true, or a hop count / address list). */
+  trustProxy: z
+    .string()
+    .regex(
+      /^(true|false|\d+|[\d.:/a-fA-F, ]+)$/,
+      'must be true, false, a hop count or a list of proxy addresses',
+    )
+    .default('false'),
 })
 export type Config = z.infer<typeof Config> & { dataDir: string; publicUrl: string }
 
@@ -28,6 +36,7 @@ const ENV_NAMES: Record<keyof z.infer<typeof Config>, string> = {
   sessionSecret: 'TRESEN_SESSION_SECRET',
   embeddedPgPort: 'TRESEN_EMBEDDED_PG_PORT',
   dbPoolSize: 'TRESEN_DB_POOL_SIZE',
+  trustProxy: 'TRESEN_TRUST_PROXY',
 }
 
 export class ConfigError extends Error {

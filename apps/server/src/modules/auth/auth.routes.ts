@@ -26,7 +26,10 @@ export const authRoutes: FastifyPluginAsyncZod<{ deps: auth.AuthDeps }> = async 
         ...req.body,
         ip: req.ip,
         headers: toWebHeaders(req),
-        previousSessionToken: req.cookies[`${SESSION_COOKIE_PREFIX}.session_token`]?.split('.')[0],
+        previousSessionToken: (
+          req.cookies[`${SESSION_COOKIE_PREFIX}.session_token`] ??
+          req.cookies[`__Secure-${SESSION_COOKIE_PREFIX}.session_token`]
+        )?.split('.')[0],
       })
       reply.header('set-cookie', result.cookies)
       return result.info

@@ -4,7 +4,7 @@ import { APIError } from 'better-auth/api'
 import type { Actor, Ctx } from '../../platform/context.ts'
 import type { Db } from '../../platform/db.ts'
 import { AppError } from '../../platform/errors.ts'
-import type { AuthLib } from './auth.lib.ts'
+import { type AuthLib, SESSION_COOKIE_PREFIX } from './auth.lib.ts'
 import * as repo from './auth.repository.ts'
 
 export type AuthDeps = { lib: AuthLib; db: Db; secret: string }
@@ -117,7 +117,7 @@ export const authenticate = async (
     }
     return { actor: toActor(staff) as Authenticated['actor'], staff, via: 'token' }
   }
-  if (!headers.get('cookie')?.includes(`${'tresen'}.session_token`)) return undefined
+  if (!headers.get('cookie')?.includes(`${SESSION_COOKIE_PREFIX}.session_token`)) return undefined
   const result = await deps.lib.api.getSession({ headers, returnHeaders: true })
   const session = result.response
   if (!session) return undefined
