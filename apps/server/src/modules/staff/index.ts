@@ -1,4 +1,4 @@
 /** Staff users: create and manage the people who work the desk. */
 
-export { findByEmail as findStaffByEmail } from './staff.repository.ts'
-export { createStaff, generatePassword } from './staff.service.ts'
+export { findByEmail as findStaffByEmail, findById as findStaffById } from './staff.repository.ts'
+export { createStaff, deactivateStaff, generatePassword, updateStaff } from './staff.service.ts'

@@ -1,0 +1,4 @@
+/** Teams: groups of staff that tickets are routed to, with members and supervisors. */
+
+export { canManageMembers as canManageTeamMembers } from './teams.policy.ts'
+export { addMember, archiveTeam, createTeam, getTeam, listTeams, removeMember } from './teams.service.ts'
