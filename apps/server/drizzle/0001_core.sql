@@ -210,9 +210,11 @@ CREATE UNIQUE INDEX "customer_emails_email_key" ON "customer_emails" USING btree
 CREATE INDEX "customer_emails_customer_idx" ON "customer_emails" USING btree ("customer_id");--> statement-breakpoint
 CREATE INDEX "customer_phones_phone_idx" ON "customer_phones" USING btree ("phone");--> statement-breakpoint
 CREATE INDEX "customer_phones_customer_idx" ON "customer_phones" USING btree ("customer_id");--> statement-breakpoint
-CREATE INDEX "customers_name_trgm_idx" ON "customers" USING gin ("name" gin_trgm_ops);--> statement-breakpoint
-CREATE INDEX "customers_org_idx" ON "customers" USING btree ("organization_id");--> statement-breakpoint
-CREATE INDEX "organizations_name_trgm_idx" ON "organizations" USING gin ("name" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "customers_name_trgm_idx" ON "customers" USING gin (translate(replace(lower("name"), 'ß', 'ss'), 'àáâãäåāăąçćčďèéêëēėęěìíîïīįłñńňòóôõöøōőŕřśšşťùúûüūůűýÿźżž', 'aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuyyzzz') gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "customers_name_id_idx" ON "customers" USING btree ("name","id");--> statement-breakpoint
+CREATE INDEX "customers_org_name_idx" ON "customers" USING btree ("organization_id","name","id");--> statement-breakpoint
+CREATE INDEX "organizations_name_trgm_idx" ON "organizations" USING gin (translate(replace(lower("name"), 'ß', 'ss'), 'àáâãäåāăąçćčďèéêëēėęěìíîïīįłñńňòóôõöøōőŕřśšşťùúûüūůűýÿźżž', 'aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuyyzzz') gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "organizations_name_id_idx" ON "organizations" USING btree ("name","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "organizations_domain_key" ON "organizations" USING btree (lower("domain"));--> statement-breakpoint
 CREATE INDEX "api_tokens_staff_idx" ON "api_tokens" USING btree ("staff_id");--> statement-breakpoint
 CREATE INDEX "auth_accounts_user_idx" ON "auth_accounts" USING btree ("user_id");--> statement-breakpoint
@@ -237,5 +239,6 @@ CREATE INDEX "tickets_team_created_idx" ON "tickets" USING btree ("team_id","cre
 CREATE INDEX "tickets_assignee_status_updated_idx" ON "tickets" USING btree ("assignee_id","status","updated_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "tickets_customer_created_idx" ON "tickets" USING btree ("customer_id","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "tickets_merged_into_idx" ON "tickets" USING btree ("merged_into_id") WHERE merged_into_id IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "tickets_solved_at_idx" ON "tickets" USING btree ("solved_at") WHERE status = 'solved';--> statement-breakpoint
 CREATE INDEX "tickets_tags_idx" ON "tickets" USING gin ("tags");--> statement-breakpoint
 CREATE INDEX "tickets_search_idx" ON "tickets" USING gin ("search");

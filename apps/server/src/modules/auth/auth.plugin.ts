@@ -33,7 +33,7 @@ export const toWebHeaders = (req: FastifyRequest) => {
 export const authPlugin = fp(
   async (app: FastifyInstance, opts: { deps: AuthDeps; clock: Clock }) => {
     app.decorateRequest('auth', undefined)
-    app.addHook('preHandler', async (req, reply) => {
+    app.addHook('onRequest', async (req, reply) => {
       if (req.routeOptions.config?.public || !req.url.startsWith('/api/v1/')) return
       const auth = await authenticate(opts.deps, toWebHeaders(req), opts.clock.now())
       if (!auth) throw new AppError('auth.unauthenticated')

@@ -340,11 +340,10 @@ export const getTicketDetail = async (ctx: Ctx, ref: TicketRef, opts: { afterOwn
     ? await repo.findVisibleWithNames(ctx.db, opts.afterOwnCommand ? SYSTEM : ctx.actor, id)
     : undefined
   if (!row) throw notFound()
-  const [interactions, events, files] = await Promise.all([
-    repo.interactionsOf(ctx.db, row.ticket.id),
-    repo.eventsOf(ctx.db, row.ticket.id),
-    repo.attachmentsOfTicket(ctx.db, row.ticket.id),
-  ])
+  // One after another: inside a transaction all queries share one connection.
+  const interactions = await repo.interactionsOf(ctx.db, row.ticket.id)
+  const events = await repo.eventsOf(ctx.db, row.ticket.id)
+  const files = await repo.attachmentsOfTicket(ctx.db, row.ticket.id)
   return presentDetail(row, interactions, events, files)
 }
 

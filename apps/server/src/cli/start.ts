@@ -1,0 +1,157 @@
+import type { Command } from 'commander'
+import { type Logger, pino } from 'pino'
+import { buildApp } from '../app.ts'
+import { allJobs } from '../jobs.ts'
+import { systemClock } from '../platform/clock.ts'
+import { SYSTEM } from '../platform/context.ts'
+import { type Jobs, startJobs } from '../platform/jobs.ts'
+import { openRuntime, type Runtime } from '../platform/runtime.ts'
+import { FsStorage } from '../platform/storage.ts'
+import { bootstrapFirstStart } from './bootstrap.ts'
+import { box, CliError, describeFailure, EXIT, readConfig } from './common.ts'
+import { attachmentsDir } from './context.ts'
+import { parseHost, parsePort } from './options.ts'
+
+type StartOptions = { port?: number; host?: string }
+
+const closeQuietly = async (runtime: Runtime, log: Logger) => {
+  try {
+    await runtime.close()
+  } catch (err) {
+    log.error({ err }, 'closing the database failed')
+  }
+}
+
+/** `tresen start`: runs the server until SIGINT or SIGTERM. */
+export const startServer = async (opts: StartOptions) => {
+  const config = readConfig({
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
+    ...(opts.host !== undefined ? { host: opts.host } : {}),
+  })
+  const log = pino({ level: config.logLevel })
+  log.info(
+    { dataDir: config.dataDir, database: config.databaseUrl ? 'external' : 'embedded' },
+    'starting Tresen',
+  )
+  let runtime: Runtime
+  try {
+    runtime = await openRuntime(config, { log: (line) => log.debug({ component: 'postgres' }, line) })
+  } catch (err) {
+    const failure = describeFailure(err, config)
+    throw new CliError(failure.message, failure.exitCode)
+  }
+
+  const storage = new FsStorage(attachmentsDir(config.dataDir))
+  try {
+    await storage.check()
+  } catch (err) {
+    await closeQuietly(runtime, log)
+    throw new CliError(
+      `the attachments directory ${storage.root} is not writable: ${(err as Error).message}`,
+      EXIT.environment,
+    )
+  }
+
+  const app = await buildApp({
+    config,
+    database: runtime.database,
+    sessionSecret: runtime.secrets.sessionSecret,
+    storage,
+  })
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (err) {
+    await app.close()
+    await closeQuietly(runtime, log)
+    if ((err as { code?: string }).code === 'EADDRINUSE') {
+      throw new CliError(`port ${config.port} is in use; set PORT or --port`, EXIT.environment)
+    }
+    if ((err as { code?: string }).code === 'EADDRNOTAVAIL') {
+      throw new CliError(
+        `cannot listen on ${config.host}: no such local address; set HOST or --host`,
+        EXIT.usage,
+      )
+    }
+    throw err
+  }
+
+  let jobs: Jobs
+  try {
+    jobs = await startJobs({
+      url: runtime.databaseUrl,
+      jobs: allJobs,
+      makeCtx: () => ({ db: runtime.database.db, actor: SYSTEM, clock: systemClock, storage, log: app.log }),
+      onError: (err) => app.log.error({ err }, 'background job failed'),
+    })
+  } catch (err) {
+    await app.close()
+    await closeQuietly(runtime, log)
+    throw new CliError(`background jobs did not start: ${(err as Error).message}`)
+  }
+
+  let shuttingDown = false
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) {
+      log.warn({ signal }, 'second signal: exiting without waiting')
+      process.exit(EXIT.failure)
+    }
+    shuttingDown = true
+    log.info({ signal }, 'shutting down')
+    try {
+      await app.close()
+      await jobs.stop()
+      await runtime.close()
+      log.info('stopped')
+      process.exit(EXIT.ok)
+    } catch (err) {
+      log.error({ err }, 'shutdown failed')
+      process.exit(EXIT.failure)
+    }
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+
+  let first: Awaited<ReturnType<typeof bootstrapFirstStart>>
+  try {
+    first = await bootstrapFirstStart({
+      db: runtime.database.db,
+      actor: SYSTEM,
+      clock: systemClock,
+      storage,
+      log: app.log,
+    })
+  } catch (err) {
+    await app.close()
+    await closeQuietly(runtime, log)
+    throw new CliError(`first-start setup failed: ${(err as Error).message}`)
+  }
+  if (first) {
+    log.info({ admin: first.email, demo: first.demo.seeded }, 'created the first admin and the demo company')
+    process.stdout.write(
+      `\n${box([
+        'Tresen is set up. Sign in as the first admin:',
+        '',
+        `  Email:    ${first.email}`,
+        `  Password: ${first.password}`,
+        '',
+        'This password is shown only now. Change it after signing in.',
+        ...(first.demo.seeded
+          ? [
+              '',
+              `Demo company added. Its staff (e.g. ${first.demo.staffEmails[0]})`,
+              `sign in with the password ${first.demo.staffPassword}`,
+            ]
+          : []),
+      ])}\n\n`,
+    )
+  }
+  log.info({ url: config.publicUrl }, 'Tresen is ready')
+}
+
+export const registerStart = (program: Command) =>
+  program
+    .command('start')
+    .description('run the server (starts the embedded PostgreSQL unless DATABASE_URL is set)')
+    .option('-p, --port <port>', 'port to listen on (default: PORT or 8080)', parsePort)
+    .option('--host <host>', 'address to listen on (default: HOST or 0.0.0.0)', parseHost)
+    .action(startServer)

@@ -1,0 +1,119 @@
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signIn, startTestApp, type TestApp } from '../../../test/harness.ts'
+import { DEMO_STAFF_DOMAIN, seedDemo } from './index.ts'
+
+describe('seedDemo', () => {
+  let t: TestApp
+  let first: Awaited<ReturnType<typeof seedDemo>>
+
+  beforeAll(async () => {
+    t = await startTestApp()
+    first = await seedDemo(t.ctxAs())
+  }, 120_000)
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  const rows = async <T>(query: ReturnType<typeof sql>) => (await t.db.execute(query)).rows as T[]
+  const count = async (query: ReturnType<typeof sql>) =>
+    Number((await rows<{ n: number }>(query))[0]?.n ?? Number.NaN)
+
+  it('creates the company: 3 teams, 6 staff, 4 organizations, 25 customers, 40 tickets', async () => {
+    expect(first).toMatchObject({
+      seeded: true,
+      counts: { teams: 3, staff: 6, organizations: 4, customers: 25, tickets: 40 },
+    })
+    expect(await count(sql`SELECT count(*)::int AS n FROM teams`)).toBe(3)
+    expect(
+      await count(
+        sql`SELECT count(*)::int AS n FROM staff_users WHERE email LIKE ${`%@${DEMO_STAFF_DOMAIN}`}`,
+      ),
+    ).toBe(6)
+    expect(await count(sql`SELECT count(*)::int AS n FROM organizations`)).toBe(4)
+    expect(await count(sql`SELECT count(*)::int AS n FROM customers`)).toBe(25)
+    expect(await count(sql`SELECT count(*)::int AS n FROM tickets`)).toBe(40)
+  })
+
+  it('has tickets on every customer channel, in German and English, in every status', async () => {
+    const channels = await rows<{ channel: string }>(sql`SELECT DISTINCT channel::text FROM tickets`)
+    expect(channels.map((r) => r.channel).sort()).toEqual(['chat', 'email', 'phone', 'portal', 'walk_in'])
+    const languages = await rows<{ language: string; n: number }>(
+      sql`SELECT language, count(*)::int AS n FROM tickets GROUP BY 1 ORDER BY 1`,
+    )
+    expect(languages.map((r) => r.language)).toEqual(['de', 'en'])
+    expect(languages.every((r) => r.n >= 8)).toBe(true)
+    const statuses = await rows<{ status: string }>(sql`SELECT DISTINCT status FROM tickets ORDER BY 1`)
+    expect(statuses.map((r) => r.status).sort()).toEqual(
+      ['closed', 'new', 'on_hold', 'open', 'pending', 'solved'].sort(),
+    )
+  })
+
+  it('gives tickets timelines: replies, internal notes, transfers with reasons, a merge', async () => {
+    const directions = await rows<{ direction: string; n: number }>(
+      sql`SELECT direction, count(*)::int AS n FROM interactions GROUP BY 1`,
+    )
+    const by = Object.fromEntries(directions.map((r) => [r.direction, r.n]))
+    expect(by.inbound).toBeGreaterThanOrEqual(45)
+    expect(by.outbound).toBeGreaterThanOrEqual(30)
+    expect(by.internal).toBeGreaterThanOrEqual(8)
+    const transfers = await rows<{ reason: string | null }>(
+      sql`SELECT reason FROM ticket_events WHERE type = 'ticket.transferred'`,
+    )
+    expect(transfers.length).toBeGreaterThanOrEqual(3)
+    expect(transfers.every((r) => (r.reason ?? '').length > 0)).toBe(true)
+    expect(await count(sql`SELECT count(*)::int AS n FROM tickets WHERE merged_into_id IS NOT NULL`)).toBe(1)
+  })
+
+  it('spreads the history over the past weeks, ticket numbers in time order, nothing in the future', async () => {
+    const span = (
+      await rows<{ oldest: Date; newest: Date; latest_event: Date; latest_message: Date }>(sql`
+        SELECT min(created_at) AS oldest, max(created_at) AS newest,
+               (SELECT max(created_at) FROM ticket_events) AS latest_event,
+               (SELECT max(created_at) FROM interactions) AS latest_message
+        FROM tickets`)
+    )[0]!
+    const now = Date.now()
+    expect(now - new Date(span.oldest).getTime()).toBeGreaterThan(20 * 86_400_000)
+    expect(now - new Date(span.newest).getTime()).toBeLessThan(86_400_000)
+    expect(new Date(span.latest_event).getTime()).toBeLessThanOrEqual(now)
+    expect(new Date(span.latest_message).getTime()).toBeLessThanOrEqual(now)
+    const outOfOrder = await count(sql`
+      SELECT count(*)::int AS n FROM (
+        SELECT created_at < lag(created_at) OVER (ORDER BY number) AS earlier FROM tickets
+      ) s WHERE earlier`)
+    expect(outOfOrder).toBe(0)
+  })
+
+  it('stores customers with emails and E.164 phones, German and English', async () => {
+    const phones = await rows<{ phone: string }>(sql`SELECT phone FROM customer_phones`)
+    expect(phones.length).toBeGreaterThanOrEqual(20)
+    expect(phones.every((p) => /^\+[1-9]\d{6,14}$/.test(p.phone))).toBe(true)
+    expect(await count(sql`SELECT count(DISTINCT customer_id)::int AS n FROM customer_emails`)).toBe(25)
+    const languages = await rows<{ language: string }>(
+      sql`SELECT DISTINCT language FROM customers ORDER BY 1`,
+    )
+    expect(languages.map((r) => r.language)).toEqual(['de', 'en'])
+  })
+
+  it('lets demo staff sign in and see their teams’ tickets', async () => {
+    if (!first.seeded) throw new Error('not seeded')
+    const session = await signIn(t.app, `markus.keller@${DEMO_STAFF_DOMAIN}`, first.staffPassword)
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/tickets?limit=100',
+      headers: session.headers,
+    })
+    expect(res.statusCode).toBe(200)
+    const items = (res.json() as { items: { team: { name: string } | null }[] }).items
+    expect(items.length).toBeGreaterThan(5)
+    expect(items.every((i) => i.team?.name === 'Technik' || i.team === null)).toBe(true)
+  })
+
+  it('does nothing when run again', async () => {
+    const before = await count(sql`SELECT count(*)::int AS n FROM tickets`)
+    expect(await seedDemo(t.ctxAs())).toEqual({ seeded: false })
+    expect(await count(sql`SELECT count(*)::int AS n FROM tickets`)).toBe(before)
+    expect(await count(sql`SELECT count(*)::int AS n FROM customers`)).toBe(25)
+  })
+})
