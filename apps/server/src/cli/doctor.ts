@@ -120,6 +120,12 @@ export const runChecks = async (): Promise<Check[]> => {
 
   let runtime: Runtime | undefined
   try {
+    if (!config.databaseUrl && !fs.existsSync(path.join(config.dataDir, 'pg', 'PG_VERSION'))) {
+      // Doctor changes nothing: it does not create the embedded cluster on a new data dir.
+      throw new Error(
+        `the embedded database in ${path.join(config.dataDir, 'pg')} does not exist yet; run \`tresen start\` or \`tresen migrate\``,
+      )
+    }
     runtime = await openRuntime(config, { migrate: false })
     checks.push(...(await databaseChecks(runtime)))
   } catch (err) {
