@@ -217,7 +217,7 @@ export const assignTicket = (ctx: Ctx, ref: TicketRef, input: AssignTicketInput)
     await repo.insertEvents(ctx.db, [
       eventRow(ctx, ticket.id, transfer ? 'ticket.transferred' : 'ticket.assigned', changes, input.reason),
     ])
-    await notify(ctx, 'ticket.updated', updated)
+    await notify(ctx, 'ticket.updated', updated, ticket)
     return ticket.id
   })
 
