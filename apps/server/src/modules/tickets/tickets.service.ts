@@ -34,12 +34,17 @@ const lockForCommand = async (ctx: Ctx, ref: TicketRef) => {
   return ticket
 }
 
-const notify = (ctx: Ctx, type: string, ticket: repo.TicketRow) =>
+const notify = (ctx: Ctx, type: string, ticket: repo.TicketRow, before?: repo.TicketRow) =>
   publishEvent(ctx.db, {
     type,
     ticketId: ticket.id,
     teamId: ticket.teamId,
+    assigneeId: ticket.assigneeId,
+    ...(before && (before.teamId !== ticket.teamId || before.assigneeId !== ticket.assigneeId)
+      ? { previousTeamId: before.teamId, previousAssigneeId: before.assigneeId }
+      : {}),
     at: ctx.clock.now().toISOString(),
+    data: { number: ticket.number, status: ticket.status },
   })
 
 const messageBody = (text: string | undefined, html: string | undefined) => {
