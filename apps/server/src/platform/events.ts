@@ -9,7 +9,12 @@ export const EVENTS_CHANNEL = 'tresen_events'
 export type DeskEvent = {
   type: string
   ticketId?: string
+  /** The ticket's team and assignee after the change: who may hear about it. */
   teamId?: string | null
+  assigneeId?: string | null
+  /** The team and assignee before the change, when they changed (a transfer): they hear it too. */
+  previousTeamId?: string | null
+  previousAssigneeId?: string | null
   at: string
   data?: Record<string, unknown>
 }
