@@ -1,6 +1,8 @@
 /** Tickets: the desk's cases, their timelines, assignment, transfer and merge. */
 
 export { ticketJobs } from './tickets.jobs.ts'
+/** Whether an actor may see a ticket with this team and assignee (the in-memory form of the visibility rule). */
+export { canSee, type TicketScope } from './tickets.policy.ts'
 export {
   addInteraction,
   assignTicket,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Actor } from '../../platform/context.ts'
 import type { Queryable } from '../../platform/db.ts'
@@ -8,7 +8,12 @@ import { teamMembers, teams } from '../teams/teams.tables.ts'
 import { visibleTo } from './tickets.policy.ts'
 import { attachments, interactions, ticketEvents, tickets } from './tickets.tables.ts'
 
-export type TicketRow = typeof tickets.$inferSelect
+/** Every column but the search text and its vector, which only the database reads. */
+const { content: _content, search: _search, ...ticketColumns } = getTableColumns(tickets)
+export type TicketRow = Omit<typeof tickets.$inferSelect, 'content' | 'search'>
+
+/** How much conversation text a ticket keeps for search. */
+export const CONTENT_LIMIT = 200_000
 export type NewInteraction = typeof interactions.$inferInsert
 export type NewEvent = typeof ticketEvents.$inferInsert
 
@@ -18,7 +23,7 @@ const mergedTarget = alias(tickets, 'merged_target')
 const ticketWithNames = (db: Queryable) =>
   db
     .select({
-      ticket: tickets,
+      ticket: ticketColumns,
       teamName: teams.name,
       assigneeName: staffUsers.name,
       customerName: customers.name,
@@ -42,7 +47,7 @@ export const findVisibleWithNames = async (db: Queryable, actor: Actor, id: stri
 /** The ticket row, visible to the actor, locked for the rest of the transaction. */
 export const findVisibleForUpdate = async (db: Queryable, actor: Actor, id: string) => {
   const [row] = await db
-    .select()
+    .select(ticketColumns)
     .from(tickets)
     .where(where(eq(tickets.id, id), visibleTo(actor)))
     .for('update')
@@ -59,22 +64,38 @@ export const idForNumber = async (db: Queryable, number: number) => {
 }
 
 export const insertTicket = async (db: Queryable, values: typeof tickets.$inferInsert) => {
-  const [row] = await db.insert(tickets).values(values).returning()
+  const [row] = await db
+    .insert(tickets)
+    .values({ ...values, content: values.content?.slice(0, CONTENT_LIMIT) })
+    .returning(ticketColumns)
   return row!
 }
 
+/** Updates a ticket; `appendText` adds a message's text to what search sees. */
 export const updateTicket = async (
   db: Queryable,
   id: string,
-  values: Partial<typeof tickets.$inferInsert>,
+  values: Partial<Omit<typeof tickets.$inferInsert, 'content'>>,
+  appendText?: string,
 ) => {
   const [row] = await db
     .update(tickets)
-    .set({ ...values, version: sql`${tickets.version} + 1` })
+    .set({
+      ...values,
+      version: sql`${tickets.version} + 1`,
+      ...(appendText
+        ? { content: sql`left(${tickets.content} || ${'\n'} || ${appendText}, ${CONTENT_LIMIT})` }
+        : {}),
+    })
     .where(eq(tickets.id, id))
-    .returning()
+    .returning(ticketColumns)
   return row!
 }
+
+/** Adds the search text of one ticket to another's (after a merge). */
+export const appendContentOf = (db: Queryable, fromId: string, toId: string) =>
+  db.execute(sql`UPDATE ${tickets} AS t SET content = left(t.content || ${'\n'} || f.content, ${CONTENT_LIMIT})
+    FROM ${tickets} AS f WHERE t.id = ${toId} AND f.id = ${fromId}`)
 
 export const insertInteraction = async (db: Queryable, values: NewInteraction) => {
   const [row] = await db.insert(interactions).values(values).returning()
@@ -150,17 +171,12 @@ export type ListFilter = {
 }
 
 /**
- * Full-text match in each ticket's own language: the subject, or any message or note. Each
- * language is its own branch so PostgreSQL can use the GIN indexes.
+ * Full-text match in each ticket's own language over its subject and conversation. Each language
+ * is its own branch so PostgreSQL can use the GIN index (and AND it with the inbox filters).
  */
 const textMatch = (q: string) => sql`(
   (${tickets.language} = 'de' AND ${tickets.search} @@ websearch_to_tsquery('german', ${q}))
   OR (${tickets.language} = 'en' AND ${tickets.search} @@ websearch_to_tsquery('english', ${q}))
-  OR ${tickets.id} IN (
-    SELECT i.ticket_id FROM ${interactions} i
-    WHERE (i.language = 'de' AND i.search @@ websearch_to_tsquery('german', ${q}))
-       OR (i.language = 'en' AND i.search @@ websearch_to_tsquery('english', ${q}))
-  )
 )`
 
 export const listVisible = (db: Queryable, actor: Actor, f: ListFilter) => {
@@ -229,7 +245,7 @@ export const findAttachment = async (db: Queryable, actor: Actor, id: string) =>
 /** Solved tickets whose solving lies before `before`, locked; others working on them are skipped. */
 export const lockSolvedBefore = (db: Queryable, before: Date, limit: number) =>
   db
-    .select()
+    .select(ticketColumns)
     .from(tickets)
     .where(
       and(

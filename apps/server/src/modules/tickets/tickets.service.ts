@@ -97,7 +97,9 @@ export const createTicket = (ctx: Ctx, input: CreateTicketInput) =>
     }
     await checkAssignee(ctx, teamId, input.assigneeId)
     const now = ctx.clock.now()
+    const firstBody = input.message ? messageBody(input.message.text, input.message.html) : undefined
     const ticket = await repo.insertTicket(ctx.db, {
+      content: firstBody?.bodyText ?? '',
       subject: input.subject,
       status: input.status,
       priority: input.priority,
@@ -111,7 +113,7 @@ export const createTicket = (ctx: Ctx, input: CreateTicketInput) =>
       updatedAt: now,
       ...statusTimestamps('new', input.status, now),
     })
-    if (input.message) {
+    if (input.message && firstBody) {
       const m = input.message
       const inbound = m.direction === 'inbound'
       await repo.insertInteraction(ctx.db, {
@@ -121,7 +123,7 @@ export const createTicket = (ctx: Ctx, input: CreateTicketInput) =>
         authorCustomerId: inbound ? customer.id : null,
         authorStaffId: inbound ? null : staffId(ctx),
         language: ticket.language,
-        ...messageBody(m.text, m.html),
+        ...firstBody,
         ...channelColumns(m.channelData),
         createdAt: now,
       })
@@ -281,7 +283,7 @@ export const addInteraction = (
         eventRow(ctx, ticket.id, 'ticket.status_changed', { status: { from: ticket.status, to: status } }),
       ])
     }
-    const updated = await repo.updateTicket(ctx.db, ticket.id, set)
+    const updated = await repo.updateTicket(ctx.db, ticket.id, set, body.bodyText)
     await notify(ctx, 'ticket.interaction_added', updated)
     return { ticketId: ticket.id, interactionId: interaction.id }
   })
@@ -312,6 +314,7 @@ export const mergeTicket = (ctx: Ctx, ref: TicketRef, input: MergeTicketInput) =
       throw new AppError('ticket.merged', `Ticket #${target.number} was merged into another ticket.`)
     const now = ctx.clock.now()
     await repo.moveTimeline(ctx.db, source.id, target.id)
+    await repo.appendContentOf(ctx.db, source.id, target.id)
     const tags = [...new Set([...target.tags, ...source.tags])].sort()
     await repo.updateTicket(ctx.db, source.id, {
       mergedIntoId: target.id,

@@ -56,18 +56,35 @@ export const tickets = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     solvedAt: timestamp({ withTimezone: true }),
     closedAt: timestamp({ withTimezone: true }),
-    search: tsvector().generatedAlwaysAs(sql.raw(`to_tsvector(${searchConfigFor('language')}, subject)`)),
+    /**
+     * The text of every message and note on the ticket, appended as they arrive (capped), so one
+     * GIN index answers a search over subject and conversation and combines with the inbox filters.
+     */
+    content: text().notNull().default(''),
+    search: tsvector().generatedAlwaysAs(
+      sql.raw(`to_tsvector(${searchConfigFor('language')}, subject || ' ' || content)`),
+    ),
   },
   (t) => [
     uniqueIndex('tickets_number_key').on(t.number),
-    index('tickets_updated_idx').on(t.updatedAt.desc(), t.id.desc()),
-    index('tickets_created_idx').on(t.createdAt.desc(), t.id.desc()),
-    index('tickets_status_updated_idx').on(t.status, t.updatedAt.desc(), t.id.desc()),
-    index('tickets_team_status_updated_idx').on(t.teamId, t.status, t.updatedAt.desc(), t.id.desc()),
-    index('tickets_team_updated_idx').on(t.teamId, t.updatedAt.desc(), t.id.desc()),
-    index('tickets_team_created_idx').on(t.teamId, t.createdAt.desc(), t.id.desc()),
-    index('tickets_assignee_status_updated_idx').on(t.assigneeId, t.status, t.updatedAt.desc(), t.id.desc()),
-    index('tickets_customer_created_idx').on(t.customerId, t.createdAt.desc()),
+    index('tickets_updated_idx').on(t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // Inbox views show open work newest first: partial indexes keep them a short index walk.
+    index('tickets_open_updated_idx')
+      .on(t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`status IN ('new', 'open', 'pending', 'on_hold') AND merged_into_id IS NULL`),
+    index('tickets_open_team_updated_idx')
+      .on(t.teamId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`status IN ('new', 'open', 'pending', 'on_hold') AND merged_into_id IS NULL`),
+    index('tickets_open_assignee_updated_idx')
+      .on(t.assigneeId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`status IN ('new', 'open', 'pending', 'on_hold') AND merged_into_id IS NULL`),
+    index('tickets_created_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('tickets_status_updated_idx').on(t.status, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('tickets_team_status_updated_idx').on(t.teamId, t.status, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('tickets_team_updated_idx').on(t.teamId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('tickets_team_created_idx').on(t.teamId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('tickets_assignee_status_updated_idx').on(t.assigneeId, t.status, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('tickets_customer_created_idx').on(t.customerId, t.createdAt.desc().nullsFirst()),
     index('tickets_merged_into_idx').on(t.mergedIntoId).where(sql`merged_into_id IS NOT NULL`),
     index('tickets_solved_at_idx').on(t.solvedAt).where(sql`status = 'solved'`),
     index('tickets_tags_idx').using('gin', t.tags),
@@ -117,13 +134,11 @@ export const interactions = pgTable(
     channelData: jsonb().$type<ChannelData>(),
     mergedFromTicketId: uuid(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    search: tsvector().generatedAlwaysAs(sql.raw(`to_tsvector(${searchConfigFor('language')}, body_text)`)),
   },
   (t) => [
     index('interactions_ticket_created_idx').on(t.ticketId, t.createdAt, t.id),
     index('interactions_email_message_id_idx').on(t.emailMessageId).where(sql`email_message_id IS NOT NULL`),
     index('interactions_call_id_idx').on(t.callId).where(sql`call_id IS NOT NULL`),
-    index('interactions_search_idx').using('gin', t.search),
   ],
 )
 
