@@ -1,0 +1,53 @@
+import { drizzle } from 'drizzle-orm/node-postgres'
+import pg from 'pg'
+import { format } from 'sql-formatter'
+import { describe, expect, it } from 'vitest'
+import type { Actor } from '../../platform/context.ts'
+import * as schema from '../../platform/schema.ts'
+import * as repo from './tickets.repository.ts'
+
+// The SQL of the hot ticket queries, kept in files so a review sees every change to them.
+const db = drizzle(new pg.Pool(), { schema, casing: 'snake_case' })
+const agent: Actor = {
+  kind: 'staff',
+  id: '00000000-0000-7000-8000-00000000000a',
+  role: 'agent',
+  teamIds: ['00000000-0000-7000-8000-0000000000t1', '00000000-0000-7000-8000-0000000000t2'],
+  supervisedTeamIds: [],
+}
+const admin: Actor = {
+  kind: 'staff',
+  id: '00000000-0000-7000-8000-0000000000ad',
+  role: 'admin',
+  teamIds: [],
+  supervisedTeamIds: [],
+}
+const open = ['new', 'open', 'pending', 'on_hold']
+const cursor = { at: new Date('2026-11-01T00:00:00Z'), id: '00000000-0000-7000-8000-0000000000cc' }
+
+const cases: [string, Actor, repo.ListFilter][] = [
+  ['inbox-mine', agent, { statuses: open, assigneeId: agent.id, sort: 'updated', limit: 25 }],
+  [
+    'inbox-team-unassigned',
+    agent,
+    {
+      statuses: ['new', 'open'],
+      teamId: agent.kind === 'staff' ? agent.teamIds[0] : '',
+      assigneeId: null,
+      sort: 'updated',
+      limit: 25,
+    },
+  ],
+  ['inbox-all-open', admin, { statuses: open, sort: 'updated', limit: 25 }],
+  ['inbox-all-open-deep-page', admin, { statuses: open, sort: 'updated', limit: 25, after: cursor }],
+  ['search', agent, { q: 'Rücksendung', sort: 'updated', limit: 25 }],
+]
+
+const pretty = (q: { sql: string; params: unknown[] }) =>
+  `${format(q.sql, { language: 'postgresql', paramTypes: { numbered: ['$'] } })};\n-- params: ${JSON.stringify(q.params)}\n`
+
+describe('tickets hot SQL', () => {
+  it.each(cases)('%s', async (name, actor, filter) => {
+    await expect(pretty(repo.listVisible(db, actor, filter).toSQL())).toMatchFileSnapshot(`./sql/${name}.sql`)
+  })
+})
