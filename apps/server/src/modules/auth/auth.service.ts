@@ -108,12 +108,11 @@ export const authenticate = async (
   if (authz) {
     const match = /^Bearer\s+(\S+)$/i.exec(authz)
     if (!match) return undefined
-    const token = await repo.findTokenByHash(deps.db, hashApiToken(match[1]!))
-    if (!token) return undefined
-    const staff = await repo.loadStaffWithTeams(deps.db, token.staffId)
-    if (!staff?.active) return undefined
-    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000) {
-      await repo.touchToken(deps.db, token.id, now)
+    const found = await repo.loadStaffByTokenHash(deps.db, hashApiToken(match[1]!))
+    if (!found?.staff.active) return undefined
+    const staff = found.staff
+    if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > 60_000) {
+      await repo.touchToken(deps.db, found.tokenId, now)
     }
     return { actor: toActor(staff) as Authenticated['actor'], staff, via: 'token' }
   }

@@ -456,6 +456,6 @@ describe('tickets', () => {
     const s = await signIn(t.app, agentA.email, agentA.password)
     const customer = await t.buildCustomer()
     const res = await api('POST', '/tickets', s.headers, { subject: 'Per Browser', customerId: customer.id })
-    expect(res.statusCode).toBe(201)
+    expect(res.statusCode, res.body).toBe(201)
   })
 })
