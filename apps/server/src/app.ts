@@ -14,8 +14,10 @@ import type { Config } from './config.ts'
 import { createAuthLib } from './modules/auth/auth.lib.ts'
 import { authPlugin } from './modules/auth/auth.plugin.ts'
 import { authRoutes } from './modules/auth/auth.routes.ts'
+import { authenticate } from './modules/auth/auth.service.ts'
 import { customerRoutes } from './modules/customers/customers.routes.ts'
 import { healthRoutes } from './modules/health/health.routes.ts'
+import { type LiveOptions, livePlugin } from './modules/live/index.ts'
 import { staffRoutes } from './modules/staff/staff.routes.ts'
 import { teamRoutes } from './modules/teams/teams.routes.ts'
 import { ticketRoutes } from './modules/tickets/tickets.routes.ts'
@@ -32,6 +34,8 @@ export type AppDeps = {
   sessionSecret: string
   storage: Storage
   clock?: Clock
+  /** Live updates over WebSocket (`/api/v1/live`); without it the route does not exist. */
+  live?: LiveOptions
   /** `false` for no logs; otherwise JSON logs at the configured level, to stdout or `logStream`. */
   logger?: false
   logStream?: NodeJS.WritableStream
@@ -118,6 +122,13 @@ export const buildApp = async (deps: AppDeps) => {
   })
 
   await app.register(healthRoutes, { database: deps.database })
+  if (deps.live) {
+    await app.register(livePlugin, {
+      ...deps.live,
+      publicUrl: deps.config.publicUrl,
+      reauthenticate: async (headers) => (await authenticate(authDeps, headers, clock.now()))?.actor,
+    })
+  }
   await app.register(
     async (api) => {
       await api.register(authRoutes, { deps: authDeps })

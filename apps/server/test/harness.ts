@@ -59,6 +59,7 @@ export const startTestApp = async (opts: { clock?: Clock } = {}) => {
     sessionSecret: randomBytes(32).toString('base64url'),
     storage,
     clock,
+    live: { databaseUrl: database.url },
     logger: false,
   })
   await app.ready()

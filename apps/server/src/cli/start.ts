@@ -57,6 +57,7 @@ export const startServer = async (opts: StartOptions) => {
     database: runtime.database,
     sessionSecret: runtime.secrets.sessionSecret,
     storage,
+    live: { databaseUrl: runtime.databaseUrl },
   })
   try {
     await app.listen({ port: config.port, host: config.host })
