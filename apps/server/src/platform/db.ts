@@ -32,9 +32,15 @@ export const connectDatabase = (
     // Desk queries are short; JIT compilation would add tens of milliseconds to the larger ones.
     options: '-c jit=off',
   })
-  // A dropped idle connection must not crash the process; the pool replaces it.
+  // A dropped connection (restart, failover, a terminated backend) must not crash the process:
+  // idle ones are replaced by the pool, and a query on a checked-out one fails with its error.
   pool.on('error', (err) => {
     process.emitWarning(`idle PostgreSQL connection failed: ${err.message}`)
+  })
+  pool.on('connect', (client) => {
+    client.on('error', (err) => {
+      process.emitWarning(`PostgreSQL connection failed: ${err.message}`)
+    })
   })
   const db = drizzle(pool, { schema, casing: 'snake_case' })
   return { db, pool, close: () => pool.end() }
