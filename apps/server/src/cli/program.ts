@@ -4,6 +4,7 @@ import { registerCreateAdmin } from './create-admin.ts'
 import { registerCreateToken } from './create-token.ts'
 import { registerDoctor } from './doctor.ts'
 import { registerMigrate } from './migrate.ts'
+import { registerSeedBench } from './seed-bench.ts'
 import { registerSeedDemo } from './seed-demo.ts'
 import { registerStart } from './start.ts'
 
@@ -21,6 +22,7 @@ export const buildProgram = () => {
   registerCreateAdmin(program)
   registerCreateToken(program)
   registerSeedDemo(program)
+  registerSeedBench(program)
   registerDoctor(program)
   program.addHelpText(
     'after',
