@@ -34,6 +34,7 @@ CREATE TABLE "customers" (
 	"name" text NOT NULL,
 	"language" "language" DEFAULT 'de' NOT NULL,
 	"organization_id" uuid,
+	"name_folded" text GENERATED ALWAYS AS (translate(replace(lower("name"), 'ß', 'ss'), 'àáâãäåāăąçćčďèéêëēėęěìíîïīįłñńňòóôõöøōőŕřśšşťùúûüūůűýÿźżž', 'aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuyyzzz')) STORED,
 	"notes" text DEFAULT '' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -43,6 +44,7 @@ CREATE TABLE "organizations" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
 	"domain" text,
+	"name_folded" text GENERATED ALWAYS AS (translate(replace(lower("name"), 'ß', 'ss'), 'àáâãäåāăąçćčďèéêëēėęěìíîïīįłñńňòóôõöøōőŕřśšşťùúûüūůűýÿźżž', 'aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuyyzzz')) STORED,
 	"notes" text DEFAULT '' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -210,10 +212,10 @@ CREATE UNIQUE INDEX "customer_emails_email_key" ON "customer_emails" USING btree
 CREATE INDEX "customer_emails_customer_idx" ON "customer_emails" USING btree ("customer_id");--> statement-breakpoint
 CREATE INDEX "customer_phones_phone_idx" ON "customer_phones" USING btree ("phone");--> statement-breakpoint
 CREATE INDEX "customer_phones_customer_idx" ON "customer_phones" USING btree ("customer_id");--> statement-breakpoint
-CREATE INDEX "customers_name_trgm_idx" ON "customers" USING gin (translate(replace(lower("name"), 'ß', 'ss'), 'àáâãäåāăąçćčďèéêëēėęěìíîïīįłñńňòóôõöøōőŕřśšşťùúûüūůűýÿźżž', 'aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuyyzzz') gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "customers_name_trgm_idx" ON "customers" USING gin ("name_folded" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "customers_name_id_idx" ON "customers" USING btree ("name","id");--> statement-breakpoint
 CREATE INDEX "customers_org_name_idx" ON "customers" USING btree ("organization_id","name","id");--> statement-breakpoint
-CREATE INDEX "organizations_name_trgm_idx" ON "organizations" USING gin (translate(replace(lower("name"), 'ß', 'ss'), 'àáâãäåāăąçćčďèéêëēėęěìíîïīįłñńňòóôõöøōőŕřśšşťùúûüūůűýÿźżž', 'aaaaaaaaacccdeeeeeeeeiiiiiilnnnoooooooorrssstuuuuuuuyyzzz') gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "organizations_name_trgm_idx" ON "organizations" USING gin ("name_folded" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "organizations_name_id_idx" ON "organizations" USING btree ("name","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "organizations_domain_key" ON "organizations" USING btree (lower("domain"));--> statement-breakpoint
 CREATE INDEX "api_tokens_staff_idx" ON "api_tokens" USING btree ("staff_id");--> statement-breakpoint

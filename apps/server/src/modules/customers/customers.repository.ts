@@ -36,18 +36,18 @@ export type CustomerFilter = { email?: string; phone?: string; organizationId?: 
  * keeps both sides the same function whatever the database's lower() does.
  */
 const trigramMatch = (column: AnyColumn, variants: string[]) =>
-  or(...variants.map((v) => sql`${foldedName(sql`${v}::text`)} <% ${foldedName(column)}`))!
+  or(...variants.map((v) => sql`${foldedName(sql`${v}::text`)} <% ${column}`))!
 
 /** Best word similarity over the spellings: the rank of a hit. */
 const trigramScore = (column: AnyColumn, variants: string[]) =>
   sql<number>`greatest(${sql.join(
-    variants.map((v) => sql`word_similarity(${foldedName(sql`${v}::text`)}, ${foldedName(column)})`),
+    variants.map((v) => sql`word_similarity(${foldedName(sql`${v}::text`)}, ${column})`),
     sql`, `,
   )})`
 
 /** Among equal ranks, names about as long as the query first ("Schmidt" before "Schmidtke-Meyer"). */
 const trigramTieBreak = (column: AnyColumn, variants: string[]) =>
-  sql<number>`similarity(${foldedName(column)}, ${foldedName(sql`${variants[0]}::text`)})`
+  sql<number>`similarity(${column}, ${foldedName(sql`${variants[0]}::text`)})`
 
 const customerFilter = (db: Queryable, filter: CustomerFilter): SQL | undefined =>
   and(
@@ -108,7 +108,7 @@ export const searchCustomers = (
   offset: number,
   limit: number,
 ) => {
-  const nameScore = trigramScore(customers.name, search.variants)
+  const nameScore = trigramScore(customers.nameFolded, search.variants)
   const orgScore =
     search.organizations.length > 0
       ? sql`CASE ${customers.organizationId} ${sql.join(
@@ -126,7 +126,7 @@ export const searchCustomers = (
     .where(
       and(
         or(
-          trigramMatch(customers.name, search.variants),
+          trigramMatch(customers.nameFolded, search.variants),
           search.organizations.length > 0
             ? inArray(
                 customers.organizationId,
@@ -140,7 +140,7 @@ export const searchCustomers = (
     )
     .orderBy(
       desc(score),
-      desc(trigramTieBreak(customers.name, search.variants)),
+      desc(trigramTieBreak(customers.nameFolded, search.variants)),
       asc(customers.name),
       asc(customers.id),
     )
@@ -349,14 +349,14 @@ export const listOrganizations = (db: Queryable, after: { name: string; id: stri
 
 /** Organizations whose name resembles one of the spellings, best first, with their score. */
 export const searchOrganizations = (db: Queryable, variants: string[], offset: number, limit: number) => {
-  const score = trigramScore(organizations.name, variants)
+  const score = trigramScore(organizations.nameFolded, variants)
   return db
     .select({ ...getTableColumns(organizations), score })
     .from(organizations)
-    .where(trigramMatch(organizations.name, variants))
+    .where(trigramMatch(organizations.nameFolded, variants))
     .orderBy(
       desc(score),
-      desc(trigramTieBreak(organizations.name, variants)),
+      desc(trigramTieBreak(organizations.nameFolded, variants)),
       asc(organizations.name),
       asc(organizations.id),
     )

@@ -22,13 +22,15 @@ export const organizations = pgTable(
     id: uuid().primaryKey().$defaultFn(uuidv7),
     name: text().notNull(),
     domain: text(),
+    /** The name folded for trigram search (see foldedName), kept by PostgreSQL. */
+    nameFolded: text().generatedAlwaysAs(foldedName(sql.raw('"name"'))),
     notes: text().notNull().default(''),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     // on the folded name (was: on name): see foldedName
-    index('organizations_name_trgm_idx').using('gin', sql`${foldedName(t.name)} gin_trgm_ops`),
+    index('organizations_name_trgm_idx').using('gin', sql`${t.nameFolded} gin_trgm_ops`),
     // Keyset pagination of the plain list (ORDER BY name, id) without sorting the whole table.
     index('organizations_name_id_idx').on(t.name, t.id),
     uniqueIndex('organizations_domain_key').on(sql`lower(${t.domain})`),
@@ -43,13 +45,18 @@ export const customers = pgTable(
     name: text().notNull(),
     language: language().notNull().default('de'),
     organizationId: uuid().references(() => organizations.id, { onDelete: 'set null' }),
+    /** The name folded for trigram search (see foldedName), kept by PostgreSQL. */
+    nameFolded: text().generatedAlwaysAs(foldedName(sql.raw('"name"'))),
     notes: text().notNull().default(''),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     // on the folded name (was: on name): see foldedName
-    index('customers_name_trgm_idx').using('gin', sql`${foldedName(t.name)} gin_trgm_ops`),
+    // GIN on the stored folded name: the similarity filter is an index scan and its recheck reads
+    // the stored value. (A GiST index with nearest-first ordering was measured slower for the
+    // common case of a rare name: it walks much of the index before it finds nothing near.)
+    index('customers_name_trgm_idx').using('gin', sql`${t.nameFolded} gin_trgm_ops`),
     // Keyset pagination of the plain list and of an organization's customers (ORDER BY name, id);
     // the second also serves the foreign key (it replaces customers_org_idx on organization_id).
     index('customers_name_id_idx').on(t.name, t.id),
