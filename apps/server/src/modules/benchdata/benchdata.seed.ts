@@ -3,6 +3,7 @@ import type pg from 'pg'
 import { v7 as uuidv7 } from 'uuid'
 import { hashPassword } from '../auth/index.ts'
 import { generatePassword } from '../staff/index.ts'
+import { CONTENT_LIMIT } from '../tickets/index.ts'
 import { copyJson, copyRow, copyRows, copyText, copyTextArray, copyTime } from './benchdata.copy.ts'
 import { type Cast, DAY, planTicket, type TicketPlan, ticketTimes } from './benchdata.plan.ts'
 import { Rng } from './benchdata.random.ts'
@@ -836,8 +837,6 @@ const conversation = (world: World, plan: TicketPlan) => {
   )
 }
 
-/** What search sees of a ticket's conversation: every message and note, as the desk appends them. */
-export const CONTENT_LIMIT = 200_000
 
 function* ticketRows(world: World, from: number, to: number, counted: () => void) {
   for (let i = from; i < to; i++) {

@@ -3,6 +3,7 @@
 export { ticketJobs } from './tickets.jobs.ts'
 /** Whether an actor may see a ticket with this team and assignee (the in-memory form of the visibility rule). */
 export { canSee, type TicketScope } from './tickets.policy.ts'
+export { CONTENT_LIMIT } from './tickets.repository.ts'
 export {
   addInteraction,
   assignTicket,

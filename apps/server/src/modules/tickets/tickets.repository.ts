@@ -12,8 +12,8 @@ import { attachments, interactions, ticketEvents, tickets } from './tickets.tabl
 const { content: _content, search: _search, ...ticketColumns } = getTableColumns(tickets)
 export type TicketRow = Omit<typeof tickets.$inferSelect, 'content' | 'search'>
 
-/** How much conversation text a ticket keeps for search. */
-export const CONTENT_LIMIT = 200_000
+/** How much conversation text a ticket keeps for search; PostgreSQL re-parses it on every update of the row. */
+export const CONTENT_LIMIT = 50_000
 export type NewInteraction = typeof interactions.$inferInsert
 export type NewEvent = typeof ticketEvents.$inferInsert
 

@@ -79,11 +79,25 @@ export const tickets = pgTable(
       .on(t.assigneeId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`status IN ('new', 'open', 'pending', 'on_hold') AND merged_into_id IS NULL`),
     index('tickets_created_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
-    index('tickets_status_updated_idx').on(t.status, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
-    index('tickets_team_status_updated_idx').on(t.teamId, t.status, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('tickets_status_updated_idx').on(
+      t.status,
+      t.updatedAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    index('tickets_team_status_updated_idx').on(
+      t.teamId,
+      t.status,
+      t.updatedAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
     index('tickets_team_updated_idx').on(t.teamId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('tickets_team_created_idx').on(t.teamId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
-    index('tickets_assignee_status_updated_idx').on(t.assigneeId, t.status, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('tickets_assignee_status_updated_idx').on(
+      t.assigneeId,
+      t.status,
+      t.updatedAt.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
     index('tickets_customer_created_idx').on(t.customerId, t.createdAt.desc().nullsFirst()),
     index('tickets_merged_into_idx').on(t.mergedIntoId).where(sql`merged_into_id IS NOT NULL`),
     index('tickets_solved_at_idx').on(t.solvedAt).where(sql`status = 'solved'`),
