@@ -158,6 +158,23 @@ export const staffExists = async (db: Queryable, id: string) => {
   return Boolean(row)
 }
 
+/** Up to this many search hits, the hits are collected first and sorted; beyond, the inbox order is walked. */
+export const SEARCH_COLLECT_LIMIT = 1000
+
+/**
+ * Tickets the actor may see that match the text, counted up to `cap` from the GIN index. The
+ * LIMIT would tempt PostgreSQL into a sequential scan that stops early, which is slow exactly when
+ * matches are rare; sequential scans are therefore off for this one statement.
+ */
+export const countSearchHits = (db: Queryable, actor: Actor, q: string, cap: number) =>
+  db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL enable_seqscan = off`)
+    const res = await tx.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM (
+      SELECT 1 FROM ${tickets} WHERE ${where(textMatch(q), visibleTo(actor), isNull(tickets.mergedIntoId))} LIMIT ${cap}
+    ) hits`)
+    return Number(res.rows[0]?.n ?? 0)
+  })
+
 export type ListFilter = {
   statuses?: string[]
   teamId?: string
@@ -165,6 +182,11 @@ export type ListFilter = {
   customerId?: string
   tag?: string
   q?: string
+  /**
+   * How a text search runs: 'collect' gathers the (few) hits through the GIN index and sorts them;
+   * 'walk' reads the inbox order and keeps matching tickets, which is quick when hits are many.
+   */
+  searchPlan?: 'collect' | 'walk'
   sort: 'updated' | 'created'
   limit: number
   after?: { at: Date; id: string }
@@ -193,7 +215,12 @@ export const listVisible = (db: Queryable, actor: Actor, f: ListFilter) => {
         : undefined,
     f.customerId ? eq(tickets.customerId, f.customerId) : undefined,
     f.tag ? sql`${tickets.tags} @> ARRAY[${f.tag}]::text[]` : undefined,
-    f.q ? textMatch(f.q) : undefined,
+    f.q
+      ? f.searchPlan === 'collect'
+        ? // The LIMIT keeps PostgreSQL from folding the subquery into an index walk.
+          sql`${tickets.id} IN (SELECT ${tickets.id} FROM ${tickets} WHERE ${where(textMatch(f.q), visibleTo(actor))} LIMIT ${SEARCH_COLLECT_LIMIT})`
+        : textMatch(f.q)
+      : undefined,
     f.after
       ? sql`(${sortCol}, ${tickets.id}) < (${f.after.at.toISOString()}::timestamptz, ${f.after.id}::uuid)`
       : undefined,

@@ -385,6 +385,12 @@ export const listTickets = async (ctx: Ctx, query: TicketQuery) => {
     customerId: query.customerId,
     tag: query.tag,
     q: query.q,
+    searchPlan: query.q
+      ? (await repo.countSearchHits(ctx.db, ctx.actor, query.q, repo.SEARCH_COLLECT_LIMIT)) <
+        repo.SEARCH_COLLECT_LIMIT
+        ? 'collect'
+        : 'walk'
+      : undefined,
     sort: query.sort,
     limit: query.limit,
     after: query.cursor ? decodeCursor(query.cursor) : undefined,

@@ -40,7 +40,8 @@ const cases: [string, Actor, repo.ListFilter][] = [
   ],
   ['inbox-all-open', admin, { statuses: open, sort: 'updated', limit: 25 }],
   ['inbox-all-open-deep-page', admin, { statuses: open, sort: 'updated', limit: 25, after: cursor }],
-  ['search', agent, { q: 'Rücksendung', sort: 'updated', limit: 25 }],
+  ['search-walk', agent, { q: 'Rücksendung', searchPlan: 'walk', sort: 'updated', limit: 25 }],
+  ['search-collect', agent, { q: 'Rücksendung', searchPlan: 'collect', sort: 'updated', limit: 25 }],
 ]
 
 const pretty = (q: { sql: string; params: unknown[] }) =>
