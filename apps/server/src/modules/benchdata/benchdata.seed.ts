@@ -837,7 +837,6 @@ const conversation = (world: World, plan: TicketPlan) => {
   )
 }
 
-
 function* ticketRows(world: World, from: number, to: number, counted: () => void) {
   for (let i = from; i < to; i++) {
     const plan = planOf(world, i)
