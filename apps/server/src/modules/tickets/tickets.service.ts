@@ -348,10 +348,15 @@ export const getTicketDetail = async (ctx: Ctx, ref: TicketRef, opts: { afterOwn
     ? await repo.findVisibleWithNames(ctx.db, opts.afterOwnCommand ? SYSTEM : ctx.actor, id)
     : undefined
   if (!row) throw notFound()
-  // One after another: inside a transaction all queries share one connection.
-  const interactions = await repo.interactionsOf(ctx.db, row.ticket.id)
-  const events = await repo.eventsOf(ctx.db, row.ticket.id)
-  const files = await repo.attachmentsOfTicket(ctx.db, row.ticket.id)
+  // In parallel on the pool; one after another inside a transaction, where all share one connection.
+  const reads = [
+    () => repo.interactionsOf(ctx.db, row.ticket.id),
+    () => repo.eventsOf(ctx.db, row.ticket.id),
+    () => repo.attachmentsOfTicket(ctx.db, row.ticket.id),
+  ] as const
+  const [interactions, events, files] = ctx.inTx
+    ? [await reads[0](), await reads[1](), await reads[2]()]
+    : await Promise.all([reads[0](), reads[1](), reads[2]()])
   return presentDetail(row, interactions, events, files)
 }
 
