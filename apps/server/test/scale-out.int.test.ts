@@ -278,6 +278,8 @@ describe('two server processes on one database', () => {
     await boss.start()
     let jobIds: string[]
     try {
+      // The servers create their queues right after they start listening; /readyz may answer first.
+      await waitForQueue(boss, 'tickets.autoclose')
       jobIds = (await Promise.all(Array.from({ length: 10 }, () => boss.send('tickets.autoclose', {})))).map(
         (id) => {
           expect(id).toEqual(expect.any(String))
@@ -368,3 +370,12 @@ describe('migrations from several processes at once', () => {
     expect(fresh.extensions).toEqual(template.extensions)
   })
 })
+
+/** Waits until a server process has created the queue (pg-boss drops sends to a missing queue). */
+const waitForQueue = async (boss: PgBoss, name: string) => {
+  for (let i = 0; i < 200; i++) {
+    if (await boss.getQueue(name)) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`queue ${name} was not created by the servers within 20 s`)
+}

@@ -59,23 +59,7 @@ export const startServer = async (opts: StartOptions) => {
     storage,
     live: { databaseUrl: runtime.databaseUrl },
   })
-  try {
-    await app.listen({ port: config.port, host: config.host })
-  } catch (err) {
-    await app.close()
-    await closeQuietly(runtime, log)
-    if ((err as { code?: string }).code === 'EADDRINUSE') {
-      throw new CliError(`port ${config.port} is in use; set PORT or --port`, EXIT.environment)
-    }
-    if ((err as { code?: string }).code === 'EADDRNOTAVAIL') {
-      throw new CliError(
-        `cannot listen on ${config.host}: no such local address; set HOST or --host`,
-        EXIT.usage,
-      )
-    }
-    throw err
-  }
-
+  // Jobs first, so a process that answers /readyz also works its queues.
   let jobs: Jobs
   try {
     jobs = await startJobs({
@@ -88,6 +72,24 @@ export const startServer = async (opts: StartOptions) => {
     await app.close()
     await closeQuietly(runtime, log)
     throw new CliError(`background jobs did not start: ${(err as Error).message}`)
+  }
+
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (err) {
+    await app.close()
+    await jobs.stop()
+    await closeQuietly(runtime, log)
+    if ((err as { code?: string }).code === 'EADDRINUSE') {
+      throw new CliError(`port ${config.port} is in use; set PORT or --port`, EXIT.environment)
+    }
+    if ((err as { code?: string }).code === 'EADDRNOTAVAIL') {
+      throw new CliError(
+        `cannot listen on ${config.host}: no such local address; set HOST or --host`,
+        EXIT.usage,
+      )
+    }
+    throw err
   }
 
   let shuttingDown = false
