@@ -1,8 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm'
+import pg from 'pg'
 import PgBoss from 'pg-boss'
 import type { z } from 'zod'
 import type { Ctx } from './context.ts'
 import type { Queryable } from './db.ts'
+
+const JOBS_SETUP_LOCK = 7_110_452 // next to the migration lock: one key for job setup
 
 /** A background job: a dotted name, a payload schema (ids, not records) and one handler. */
 export type JobDefinition<S extends z.ZodType = z.ZodType> = {
@@ -67,15 +70,26 @@ export const startJobs = async (opts: {
     max: 4,
   })
   boss.on('error', opts.onError)
-  await boss.start()
-  for (const job of opts.jobs) {
-    await boss.createQueue(job.name)
-    if (opts.work !== false) {
+  // Processes starting together would create pg-boss's schema and queues at the same time, and
+  // PostgreSQL answers that with a deadlock: one process at a time, under an advisory lock.
+  const lock = new pg.Client({ connectionString: opts.url, application_name: 'tresen-jobs-setup' })
+  await lock.connect()
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [JOBS_SETUP_LOCK])
+    await boss.start()
+    for (const job of opts.jobs) {
+      await boss.createQueue(job.name)
+      if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: 'UTC' })
+    }
+  } finally {
+    await lock.end()
+  }
+  if (opts.work !== false) {
+    for (const job of opts.jobs) {
       await boss.work(job.name, { batchSize: 1 }, async (batch) => {
         for (const item of batch) await job.handler(opts.makeCtx(), job.schema.parse(item.data))
       })
     }
-    if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: 'UTC' })
   }
   return {
     boss,
