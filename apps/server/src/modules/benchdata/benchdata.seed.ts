@@ -141,6 +141,10 @@ const GERMAN_PREFIXES = [
 ]
 const GERMAN_AREAS = ['30', '40', '69', '89', '221', '211', '711', '761', '341', '351', '511', '911']
 
+// Only ranges that are in service, so every generated number passes the API's own validation.
+const UK_MOBILE = ['4', '5', '8', '9']
+const NANP_AREAS = ['212', '312', '415', '617', '206', '303', '512', '646', '718', '202', '305', '404']
+
 /** A phone number in E.164: German, British or North American. */
 export const phoneNumber = (rng: Rng, lang: 'de' | 'en') => {
   const digits = (n: number) => {
@@ -153,8 +157,9 @@ export const phoneNumber = (rng: Rng, lang: 'de' | 'en') => {
       ? `+49${rng.pick(GERMAN_PREFIXES)}${digits(8)}`
       : `+49${rng.pick(GERMAN_AREAS)}${1 + rng.int(9)}${digits(6)}`
   }
-  if (rng.chance(0.6)) return rng.chance(0.7) ? `+447${digits(9)}` : `+4420${digits(8)}`
-  return `+1${2 + rng.int(8)}${digits(2)}${2 + rng.int(8)}${digits(6)}`
+  if (rng.chance(0.6))
+    return rng.chance(0.7) ? `+447${rng.pick(UK_MOBILE)}${digits(8)}` : `+4420${7 + rng.int(2)}${digits(7)}`
+  return `+1${rng.pick(NANP_AREAS)}${2 + rng.int(8)}${digits(6)}`
 }
 
 /** A uuid v7 for a moment: ordered by time, then by `seq`; the rest comes from the seeded source. */

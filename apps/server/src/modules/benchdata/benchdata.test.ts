@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { normalizePhone } from '../customers/index.ts'
 import { copyJson, copyRow, copyText, copyTextArray, copyTime } from './benchdata.copy.ts'
 import { type Cast, DAY, planTicket, ticketTimes } from './benchdata.plan.ts'
 import { Rng } from './benchdata.random.ts'
@@ -217,6 +218,14 @@ describe('customer details', () => {
     for (let i = 0; i < 200; i++) {
       expect(phoneNumber(rng, 'de')).toMatch(/^\+49\d{9,12}$/)
       expect(phoneNumber(rng, 'en')).toMatch(/^\+(44\d{10}|1\d{10})$/)
+    }
+  })
+
+  it('makes only phone numbers the API accepts as valid (regression: 11% were rejected)', () => {
+    const rng = new Rng(7)
+    for (let i = 0; i < 5000; i++) {
+      const number = phoneNumber(rng, i % 2 ? 'de' : 'en')
+      expect(normalizePhone(number), number).toBe(number)
     }
   })
 
