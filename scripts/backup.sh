@@ -32,26 +32,11 @@ for tool in pg_dump psql tar sha256sum; do
   command -v "$tool" >/dev/null || die "$tool is missing (Debian: apt-get install postgresql-client)"
 done
 
-# Connection: libpq arguments in DB_ARGS; the embedded password only through the environment.
-if [ -n "${DATABASE_URL:-}" ]; then
-  DB_ARGS=(--dbname="$DATABASE_URL")
-  SOURCE="DATABASE_URL"
-else
-  SECRETS="$DATA_DIR/secrets.json"
-  [ -r "$SECRETS" ] || die "DATABASE_URL is not set and $SECRETS is not readable (set TRESEN_DATA_DIR?)"
-  command -v node >/dev/null || die "node is needed to read $SECRETS"
-  PGPASSWORD="$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).embeddedDbPassword)' "$SECRETS")"
-  export PGPASSWORD
-  DB_ARGS=(--host=127.0.0.1 --port="${TRESEN_EMBEDDED_PG_PORT:-54329}" --username=postgres --dbname=tresen)
-  SOURCE="embedded PostgreSQL on port ${TRESEN_EMBEDDED_PG_PORT:-54329} (is tresen running?)"
-fi
-
-SERVER_NUM="$(psql "${DB_ARGS[@]}" -XAtqc 'SHOW server_version_num')" || die "cannot connect to the $SOURCE"
-SERVER_MAJOR=$((SERVER_NUM / 10000))
-CLIENT_MAJOR="$(pg_dump --version | sed -E 's/^[^0-9]*([0-9]+).*/\1/')"
-if [ "$CLIENT_MAJOR" -lt "$SERVER_MAJOR" ]; then
-  die "pg_dump $CLIENT_MAJOR is older than the server ($SERVER_MAJOR); install the PostgreSQL $SERVER_MAJOR client tools"
-fi
+# Connection (DB_ARGS, DB_NAME, SERVER_NUM, SERVER_MAJOR) and client version, shared with the other script.
+# shellcheck source=lib/tresen-db.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/tresen-db.sh"
+tresen_db_connect
+tresen_db_check_client pg_dump
 
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 NAME="tresen-backup-$STAMP"
@@ -63,7 +48,7 @@ umask 077
 mkdir "$DEST"
 trap '[ -n "${DEST:-}" ] && rm -rf "$DEST"' ERR
 
-echo "backup: dumping the database ($SOURCE, PostgreSQL $SERVER_MAJOR)" >&2
+echo "backup: dumping the database ($DB_NAME, PostgreSQL $SERVER_MAJOR)" >&2
 pg_dump "${DB_ARGS[@]}" --format=custom --compress=6 --file="$DEST/database.dump"
 
 # After the dump: every attachment the dumped rows name was written before its row committed,

@@ -50,33 +50,18 @@ fi
 [ -f "$SRC/database.dump" ] || die "$SRC has no database.dump"
 (cd "$SRC" && sha256sum --check --quiet SHA256SUMS) || die "the files of $BACKUP do not match their checksums"
 
-# Connection, as in backup.sh.
-if [ -n "${DATABASE_URL:-}" ]; then
-  DB_ARGS=(--dbname="$DATABASE_URL")
-  TARGET="the database of DATABASE_URL"
-else
-  SECRETS="$DATA_DIR/secrets.json"
-  [ -r "$SECRETS" ] || die "DATABASE_URL is not set and $SECRETS is not readable (set TRESEN_DATA_DIR?)"
-  command -v node >/dev/null || die "node is needed to read $SECRETS"
-  PGPASSWORD="$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).embeddedDbPassword)' "$SECRETS")"
-  export PGPASSWORD
-  DB_ARGS=(--host=127.0.0.1 --port="${TRESEN_EMBEDDED_PG_PORT:-54329}" --username=postgres --dbname=tresen)
-  TARGET="the embedded PostgreSQL on port ${TRESEN_EMBEDDED_PG_PORT:-54329} (is tresen running?)"
-fi
-
-SERVER_NUM="$(psql "${DB_ARGS[@]}" -XAtqc 'SHOW server_version_num')" || die "cannot connect to $TARGET"
-SERVER_MAJOR=$((SERVER_NUM / 10000))
-CLIENT_MAJOR="$(pg_restore --version | sed -E 's/^[^0-9]*([0-9]+).*/\1/')"
-if [ "$CLIENT_MAJOR" -lt "$SERVER_MAJOR" ]; then
-  die "pg_restore $CLIENT_MAJOR is older than the server ($SERVER_MAJOR); install the PostgreSQL $SERVER_MAJOR client tools"
-fi
+# Connection (DB_ARGS, DB_NAME, SERVER_NUM, SERVER_MAJOR) and client version, shared with the other script.
+# shellcheck source=lib/tresen-db.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/tresen-db.sh"
+tresen_db_connect
+tresen_db_check_client pg_restore
 
 # Check everything before changing anything.
 SCHEMAS="n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
   AND n.nspname NOT LIKE 'pg_temp%'"
 OBJECTS="$(psql "${DB_ARGS[@]}" -XAtqc "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE $SCHEMAS")"
 if [ "$OBJECTS" != 0 ] && [ "$REPLACE" -eq 0 ]; then
-  die "$TARGET is not empty ($OBJECTS relations); restore into an empty database, or pass --replace"
+  die "$DB_NAME is not empty ($OBJECTS relations); restore into an empty database, or pass --replace"
 fi
 ATTACHMENTS="$DATA_DIR/attachments"
 if [ -d "$ATTACHMENTS" ] && [ -n "$(find "$ATTACHMENTS" -mindepth 1 ! -name '.probe-*' -print -quit)" ]; then
@@ -86,7 +71,7 @@ fi
 
 # Comments on extensions need their owner (a superuser); the extensions themselves do not.
 pg_restore --list "$SRC/database.dump" | grep -v ' COMMENT - EXTENSION ' >"$WORK/restore.list"
-echo "restore: restoring the database into $TARGET" >&2
+echo "restore: restoring the database into $DB_NAME" >&2
 # One psql session, one transaction: with --replace the old contents are dropped in the same
 # transaction, so a failed restore leaves them in place. No connection is ended.
 {
