@@ -20,14 +20,6 @@ export const countAttempt = async (db: Queryable, key: string, windowSeconds: nu
 export const clearAttempts = (db: Queryable, key: string) =>
   db.delete(signInAttempts).where(eq(signInAttempts.key, key))
 
-export const findStaffByEmail = async (db: Queryable, email: string) => {
-  const [row] = await db
-    .select()
-    .from(staffUsers)
-    .where(sql`lower(${staffUsers.email}) = ${email.toLowerCase()}`)
-  return row
-}
-
 type Membership = { id: string; name: string; role: 'member' | 'supervisor' }
 
 /** The user's active teams as one JSON array, so an actor loads in one round trip. */

@@ -4,6 +4,7 @@ import { APIError } from 'better-auth/api'
 import type { Actor, Ctx } from '../../platform/context.ts'
 import type { Db } from '../../platform/db.ts'
 import { AppError } from '../../platform/errors.ts'
+import { findStaffByEmail } from '../staff/index.ts'
 import { type AuthLib, SESSION_COOKIE_PREFIX } from './auth.lib.ts'
 import * as repo from './auth.repository.ts'
 
@@ -62,7 +63,7 @@ export const signIn = async (
   if (perAccount > SIGN_IN_LIMITS.perAccount || perAddress > SIGN_IN_LIMITS.perAddress) {
     throw new AppError('auth.too_many_attempts')
   }
-  const staff = await repo.findStaffByEmail(deps.db, email)
+  const staff = await findStaffByEmail(deps.db, email)
   if (!staff?.active) {
     // Spend the same time as a real check so that unknown addresses cannot be told apart.
     await import('./auth.lib.ts').then((m) => m.hashPassword(input.password))
