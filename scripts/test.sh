@@ -49,6 +49,13 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci
 else
   echo "node_modules is up to date"
+  # A clean clone installs with npm ci, which refuses a lock file out of step with package.json
+  # (for example an optional platform package the registry does not have). Check that here too.
+  if ! npm ci --dry-run --ignore-scripts >"$WORK/npm-ci-dry-run.log" 2>&1; then
+    cat "$WORK/npm-ci-dry-run.log"
+    echo "package-lock.json would not install on a clean clone (npm ci)"
+    exit 1
+  fi
 fi
 
 # System packages the tests need. Later stages add theirs here (chromium for the browser tests,
