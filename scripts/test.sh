@@ -62,6 +62,7 @@ fi
 # dovecot-imapd for the mail tests), each with the file that shows whether it is installed.
 SYSTEM_PACKAGES=()
 [ -x "$PG15_BIN/initdb" ] || SYSTEM_PACKAGES+=(postgresql)
+[ -x /usr/bin/chromium ] || SYSTEM_PACKAGES+=(chromium)
 if [ "${#SYSTEM_PACKAGES[@]}" -gt 0 ]; then
   if [ "$IS_ROOT" -eq 1 ] && command -v apt-get >/dev/null; then
     echo "installing ${SYSTEM_PACKAGES[*]}"
@@ -76,6 +77,10 @@ fi
 run_stage "typecheck" npm run --silent typecheck
 run_stage "lint" npm run --silent lint
 run_stage "migration drift" node scripts/check-migrations.mjs
+web_build() {
+  node scripts/build-web.mjs --force && node scripts/check-bundle-size.mjs
+}
+run_stage "web app build and bundle size" web_build
 
 # --- Tests ----------------------------------------------------------------------------------
 REPORTS=()
@@ -132,6 +137,22 @@ else
   echo "note: skipped; $PG15_BIN/initdb is missing (install the postgresql package, or run as root)"
 fi
 
+# Browser tests: a real server on its own database (on the PostgreSQL 15 above when it runs,
+# otherwise on an embedded one), driven through Debian's Chromium.
+browser_tests() {
+  local report="$WORK/e2e.json"
+  REPORTS+=("$report")
+  E2E_JSON_REPORT="$report" E2E_DATABASE_URL="${TEST_DATABASE_URL:-}" E2E_RUN_ID="$$" \
+    node_modules/.bin/playwright test -c apps/web/playwright.config.ts
+}
+if [ -x /usr/bin/chromium ]; then
+  run_stage "browser tests (Chromium)" browser_tests
+  echo "screenshots: apps/web/test-results/screenshots/"
+else
+  stage "browser tests (Chromium)"
+  echo "note: skipped; /usr/bin/chromium is missing (install the chromium package, or run as root)"
+fi
+
 # --- Summary --------------------------------------------------------------------------------
 summary="$(node -e '
   const fs = require("node:fs")
@@ -139,6 +160,12 @@ summary="$(node -e '
   for (const file of process.argv.slice(1)) {
     if (!fs.existsSync(file)) { failed += 1; console.error(`no report from ${file}: counted as 1 failed`); continue }
     const r = JSON.parse(fs.readFileSync(file, "utf8"))
+    if (r.stats && r.numPassedTests === undefined) {
+      // a Playwright report
+      passed += r.stats.expected + r.stats.flaky
+      failed += r.stats.unexpected + (r.errors?.length ?? 0)
+      continue
+    }
     passed += r.numPassedTests
     failed += r.numFailedTests
     // A suite that fails to load has no failed tests but must still count.

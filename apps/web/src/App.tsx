@@ -1,0 +1,67 @@
+import { Center, Loader } from '@mantine/core'
+import { lazy, Suspense } from 'react'
+import { Navigate, Route, Routes, useLocation } from 'react-router'
+import { ErrorPage } from './components/ErrorPage.tsx'
+import { Layout } from './components/Layout.tsx'
+import { InboxPage } from './pages/InboxPage.tsx'
+import { SignInPage } from './pages/SignInPage.tsx'
+import { SessionProvider, useSessionQuery } from './session.tsx'
+
+// Everything but sign-in and the inbox loads when first opened, to keep the first load small.
+const TicketPage = lazy(() => import('./pages/TicketPage.tsx'))
+const CustomersPage = lazy(() => import('./pages/CustomersPage.tsx'))
+const CustomerPage = lazy(() => import('./pages/CustomerPage.tsx'))
+const OrganizationPage = lazy(() => import('./pages/OrganizationPage.tsx'))
+const UsersAdminPage = lazy(() => import('./pages/UsersAdminPage.tsx'))
+const TeamsAdminPage = lazy(() => import('./pages/TeamsAdminPage.tsx'))
+const ProfilePage = lazy(() => import('./pages/ProfilePage.tsx'))
+
+export const PageLoader = () => (
+  <Center h="50vh">
+    <Loader aria-label="…" />
+  </Center>
+)
+
+export const App = () => {
+  const session = useSessionQuery()
+  const location = useLocation()
+  if (session.isPending) return <PageLoader />
+  if (session.isError) return <ErrorPage kind="unavailable" onRetry={() => void session.refetch()} />
+  if (!session.data) {
+    return (
+      <Routes>
+        <Route path="/sign-in" element={<SignInPage />} />
+        <Route
+          path="*"
+          element={
+            <Navigate
+              to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`}
+              replace
+            />
+          }
+        />
+      </Routes>
+    )
+  }
+  return (
+    <SessionProvider info={session.data}>
+      <Layout>
+        <Suspense fallback={<PageLoader />}>
+          <Routes>
+            <Route path="/" element={<Navigate to="/inbox/mine" replace />} />
+            <Route path="/sign-in" element={<Navigate to="/inbox/mine" replace />} />
+            <Route path="/inbox/:view" element={<InboxPage />} />
+            <Route path="/tickets/:ref" element={<TicketPage />} />
+            <Route path="/customers" element={<CustomersPage />} />
+            <Route path="/customers/:id" element={<CustomerPage />} />
+            <Route path="/organizations/:id" element={<OrganizationPage />} />
+            <Route path="/admin/users" element={<UsersAdminPage />} />
+            <Route path="/admin/teams" element={<TeamsAdminPage />} />
+            <Route path="/profile" element={<ProfilePage />} />
+            <Route path="*" element={<ErrorPage kind="notFound" />} />
+          </Routes>
+        </Suspense>
+      </Layout>
+    </SessionProvider>
+  )
+}

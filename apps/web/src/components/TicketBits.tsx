@@ -1,0 +1,75 @@
+import { Badge, Tooltip } from '@mantine/core'
+import {
+  IconApi,
+  IconBuildingStore,
+  IconMail,
+  IconMessageCircle,
+  IconNote,
+  IconPhone,
+  IconSettings,
+  IconWorld,
+} from '@tabler/icons-react'
+import { useTranslation } from 'react-i18next'
+import type { Channel, TicketPriority, TicketStatus } from '../api/types.ts'
+
+const CHANNEL_ICONS = {
+  email: IconMail,
+  phone: IconPhone,
+  chat: IconMessageCircle,
+  walk_in: IconBuildingStore,
+  portal: IconWorld,
+  api: IconApi,
+  note: IconNote,
+  system: IconSettings,
+} as const
+
+export const ChannelIcon = ({ channel, size = 16 }: { channel: Channel; size?: number }) => {
+  const { t } = useTranslation()
+  const Icon = CHANNEL_ICONS[channel]
+  const label = t(`channel.${channel}`)
+  return (
+    <Tooltip label={label} withArrow>
+      <span role="img" aria-label={label} style={{ display: 'inline-flex' }}>
+        <Icon size={size} aria-hidden />
+      </span>
+    </Tooltip>
+  )
+}
+
+const STATUS_COLORS: Record<TicketStatus, string> = {
+  new: 'blue',
+  open: 'red',
+  pending: 'yellow',
+  on_hold: 'grape',
+  solved: 'green',
+  closed: 'gray',
+}
+
+export const StatusBadge = ({ status }: { status: TicketStatus }) => {
+  const { t } = useTranslation()
+  return (
+    <Badge color={STATUS_COLORS[status]} variant="light" autoContrast>
+      {t(`status.${status}`)}
+    </Badge>
+  )
+}
+
+const PRIORITY_COLORS: Record<TicketPriority, string> = {
+  low: 'gray',
+  normal: 'blue',
+  high: 'orange',
+  urgent: 'red',
+}
+
+export const PriorityBadge = ({ priority }: { priority: TicketPriority }) => {
+  const { t } = useTranslation()
+  return (
+    <Badge
+      color={PRIORITY_COLORS[priority]}
+      variant={priority === 'urgent' ? 'filled' : 'outline'}
+      autoContrast
+    >
+      {t(`priority.${priority}`)}
+    </Badge>
+  )
+}

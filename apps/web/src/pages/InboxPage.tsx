@@ -1,0 +1,434 @@
+import {
+  Alert,
+  Anchor,
+  Button,
+  Checkbox,
+  Group,
+  Menu,
+  Modal,
+  MultiSelect,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core'
+import { useHotkeys } from '@mantine/hooks'
+import { notifications } from '@mantine/notifications'
+import { IconDeviceFloppy, IconTag, IconUserCheck, IconUsers } from '@tabler/icons-react'
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
+import { api } from '../api/client.ts'
+import { useSavedViewMutations, useStoreTicket, useTicketList } from '../api/queries.ts'
+import type { AssignTicketInput, Ticket, TicketDetail, TicketQuery, TicketStatus } from '../api/types.ts'
+import { TICKET_STATUSES } from '../api/types.ts'
+import { ErrorPage } from '../components/ErrorPage.tsx'
+import { useInboxViews } from '../components/Layout.tsx'
+import { ChannelIcon, PriorityBadge, StatusBadge } from '../components/TicketBits.tsx'
+import { TransferDialog } from '../components/TransferDialog.tsx'
+import { duration, relativeTime } from '../lib/format.ts'
+import { useSession } from '../session.tsx'
+
+type Sort = 'updated' | 'created' | 'waiting'
+
+/** Waiting since (an unanswered customer message) or, once answered, the time to the first answer. */
+const WaitingCell = ({ ticket, lang }: { ticket: Ticket; lang: string }) => {
+  const { t } = useTranslation()
+  if (ticket.waitingSince) {
+    return (
+      <Text size="sm" c="orange.9" title={t('inbox.waitingSince')}>
+        {relativeTime(ticket.waitingSince, lang)}
+      </Text>
+    )
+  }
+  if (ticket.firstResponseAt) {
+    return (
+      <Text size="sm" c="dimmed" title={t('inbox.firstAnswer')}>
+        {t('inbox.answeredIn', {
+          duration: duration(
+            new Date(ticket.firstResponseAt).getTime() - new Date(ticket.createdAt).getTime(),
+            lang,
+          ),
+        })}
+      </Text>
+    )
+  }
+  return <Text size="sm">–</Text>
+}
+
+export const InboxPage = () => {
+  const { t, i18n } = useTranslation()
+  const { view = 'mine' } = useParams()
+  const [params, setParams] = useSearchParams()
+  const navigate = useNavigate()
+  const { me } = useSession()
+  const views = useInboxViews()
+  const store = useStoreTicket()
+  const savedViews = useSavedViewMutations()
+
+  const current = views.find((v) => v.key === view)
+  const searchQ = view === 'search' ? (params.get('q') ?? '') : ''
+  const sort = (params.get('sort') as Sort | null) ?? 'updated'
+  const statusParam = params.get('status') ?? ''
+  const statusFilter = statusParam.split(',').filter(Boolean) as TicketStatus[]
+
+  const query: TicketQuery | undefined = useMemo(() => {
+    const base: TicketQuery | undefined =
+      view === 'search' ? (searchQ ? { q: searchQ } : undefined) : current?.query
+    if (!base) return undefined
+    const status = statusParam.split(',').filter(Boolean) as TicketStatus[]
+    return {
+      ...base,
+      ...(status.length ? { status } : {}),
+      ...(sort !== 'updated' ? { sort } : {}),
+    }
+  }, [view, searchQ, current, sort, statusParam])
+
+  const list = useTicketList(query ?? {}, !!query)
+  const tickets = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data])
+
+  const [cursor, setCursor] = useState(0)
+  const [selected, setSelected] = useState<Set<string>>(new Set())
+  const [transferOpen, setTransferOpen] = useState(false)
+  const [saveOpen, setSaveOpen] = useState(false)
+  const [saveName, setSaveName] = useState('')
+  const [tagOpen, setTagOpen] = useState(false)
+  const [tag, setTag] = useState('')
+  const rowRefs = useRef<(HTMLTableRowElement | null)[]>([])
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another view or search starts afresh
+  useEffect(() => {
+    setCursor(0)
+    setSelected(new Set())
+  }, [view, searchQ])
+
+  const open = (ticket: Ticket | undefined, focus?: 'reply' | 'note') => {
+    if (ticket) navigate(`/tickets/${ticket.number}${focus ? `?compose=${focus}` : ''}`)
+  }
+  const move = (delta: number) => {
+    const next = Math.max(0, Math.min(tickets.length - 1, cursor + delta))
+    setCursor(next)
+    rowRefs.current[next]?.focus()
+  }
+  const toggle = (id: string) =>
+    setSelected((old) => {
+      const next = new Set(old)
+      if (next.has(id)) next.delete(id)
+      else next.add(id)
+      return next
+    })
+
+  useHotkeys([
+    ['j', () => move(1)],
+    ['k', () => move(-1)],
+    ['Enter', () => open(tickets[cursor])],
+    ['x', () => tickets[cursor] && toggle(tickets[cursor].id)],
+    ['r', () => open(tickets[cursor], 'reply')],
+    ['n', () => open(tickets[cursor], 'note')],
+  ])
+
+  /** Runs a change on every selected ticket; reports how many worked. */
+  const bulk = async (run: (ticket: Ticket) => Promise<TicketDetail>) => {
+    const chosen = tickets.filter((x) => selected.has(x.id))
+    const results = await Promise.allSettled(chosen.map(run))
+    let ok = 0
+    for (const r of results) {
+      if (r.status === 'fulfilled') {
+        ok++
+        store(r.value)
+      }
+    }
+    const failed = results.length - ok
+    notifications.show({
+      color: failed ? 'orange' : 'green',
+      message: failed
+        ? t('inbox.bulk.partly', {
+            ok,
+            failed,
+            reason:
+              (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason?.message ?? '',
+          })
+        : t('inbox.bulk.done', { count: ok }),
+    })
+    setSelected(new Set())
+  }
+  const bulkAssign = (input: AssignTicketInput) =>
+    bulk((x) => api<TicketDetail>(`/tickets/${x.number}/assign`, { method: 'POST', body: input }))
+  const bulkStatus = (status: TicketStatus) =>
+    bulk((x) => api<TicketDetail>(`/tickets/${x.number}`, { method: 'PATCH', body: { status } }))
+  const bulkTag = (value: string) =>
+    bulk((x) =>
+      api<TicketDetail>(`/tickets/${x.number}`, {
+        method: 'PATCH',
+        body: { tags: [...new Set([...x.tags, value])] },
+      }),
+    )
+
+  if (!current && view !== 'search') return <ErrorPage kind="notFound" />
+
+  const title =
+    view === 'search'
+      ? t('inbox.searchTitle', { q: searchQ })
+      : current && ('key' in current.label ? t(current.label.key) : current.label.text)
+  const setParam = (key: string, value: string | null) => {
+    const next = new URLSearchParams(params)
+    if (value) next.set(key, value)
+    else next.delete(key)
+    setParams(next, { replace: true })
+  }
+  const allSelected = tickets.length > 0 && tickets.every((x) => selected.has(x.id))
+
+  return (
+    <Stack gap="sm" p="md">
+      <Group justify="space-between" align="flex-end">
+        <Title order={1} size="h3" data-testid="inbox-title">
+          {title}
+        </Title>
+        <Group gap="xs" align="flex-end">
+          <MultiSelect
+            size="xs"
+            label={t('inbox.filterStatus')}
+            data={TICKET_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+            value={statusFilter}
+            onChange={(v) => setParam('status', v.join(','))}
+            placeholder={t('inbox.viewDefault')}
+            clearable
+            w={220}
+          />
+          <Select
+            size="xs"
+            label={t('inbox.sort')}
+            data={[
+              { value: 'updated', label: t('inbox.sortUpdated') },
+              { value: 'created', label: t('inbox.sortCreated') },
+              { value: 'waiting', label: t('inbox.sortWaiting') },
+            ]}
+            value={sort}
+            onChange={(v) => setParam('sort', v === 'updated' ? null : v)}
+            allowDeselect={false}
+            w={170}
+          />
+          {query && (
+            <Button
+              size="xs"
+              variant="default"
+              leftSection={<IconDeviceFloppy size={14} aria-hidden />}
+              onClick={() => {
+                setSaveName('')
+                setSaveOpen(true)
+              }}
+            >
+              {t('inbox.saveView')}
+            </Button>
+          )}
+        </Group>
+      </Group>
+
+      {selected.size > 0 && (
+        <Group gap="xs" role="toolbar" aria-label={t('inbox.bulk.label')} data-testid="bulk-bar">
+          <Text size="sm" fw={600}>
+            {t('inbox.bulk.selected', { count: selected.size })}
+          </Text>
+          <Button
+            size="xs"
+            variant="light"
+            leftSection={<IconUserCheck size={14} aria-hidden />}
+            onClick={() => void bulkAssign({ assigneeId: me.id })}
+          >
+            {t('inbox.bulk.assignMe')}
+          </Button>
+          <Button
+            size="xs"
+            variant="light"
+            leftSection={<IconUsers size={14} aria-hidden />}
+            onClick={() => setTransferOpen(true)}
+          >
+            {t('inbox.bulk.transfer')}
+          </Button>
+          <Menu>
+            <Menu.Target>
+              <Button size="xs" variant="light">
+                {t('inbox.bulk.status')}
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              {TICKET_STATUSES.filter((s) => s !== 'new').map((s) => (
+                <Menu.Item key={s} onClick={() => void bulkStatus(s)}>
+                  {t(`status.${s}`)}
+                </Menu.Item>
+              ))}
+            </Menu.Dropdown>
+          </Menu>
+          <Button
+            size="xs"
+            variant="light"
+            leftSection={<IconTag size={14} aria-hidden />}
+            onClick={() => {
+              setTag('')
+              setTagOpen(true)
+            }}
+          >
+            {t('inbox.bulk.tag')}
+          </Button>
+        </Group>
+      )}
+
+      {list.isError ? (
+        <Alert color="red" role="alert">
+          {list.error.message}
+        </Alert>
+      ) : view === 'search' && !searchQ ? (
+        <Text c="dimmed">{t('inbox.searchEmpty')}</Text>
+      ) : (
+        <Table highlightOnHover verticalSpacing={6} aria-label={title} data-testid="ticket-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th w={36}>
+                <Checkbox
+                  aria-label={t('inbox.selectAll')}
+                  checked={allSelected}
+                  indeterminate={selected.size > 0 && !allSelected}
+                  onChange={() => setSelected(allSelected ? new Set() : new Set(tickets.map((x) => x.id)))}
+                />
+              </Table.Th>
+              <Table.Th>{t('inbox.col.number')}</Table.Th>
+              <Table.Th>{t('inbox.col.subject')}</Table.Th>
+              <Table.Th>{t('inbox.col.customer')}</Table.Th>
+              <Table.Th>{t('inbox.col.channel')}</Table.Th>
+              <Table.Th>{t('inbox.col.status')}</Table.Th>
+              <Table.Th>{t('inbox.col.priority')}</Table.Th>
+              <Table.Th>{t('inbox.col.assignee')}</Table.Th>
+              <Table.Th>{t('inbox.col.waiting')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {tickets.map((ticket, i) => (
+              <Table.Tr
+                key={ticket.id}
+                ref={(el) => {
+                  rowRefs.current[i] = el
+                }}
+                className="ticket-row"
+                data-active={i === cursor}
+                data-testid="ticket-row"
+                tabIndex={i === cursor ? 0 : -1}
+                aria-selected={selected.has(ticket.id)}
+                onFocus={() => setCursor(i)}
+                onClick={(e) => {
+                  if ((e.target as HTMLElement).closest('input,a,button')) return
+                  open(ticket)
+                }}
+              >
+                <Table.Td>
+                  <Checkbox
+                    aria-label={t('inbox.selectTicket', { number: ticket.number })}
+                    checked={selected.has(ticket.id)}
+                    onChange={() => toggle(ticket.id)}
+                  />
+                </Table.Td>
+                <Table.Td>
+                  <Anchor component={Link} to={`/tickets/${ticket.number}`} size="sm">
+                    #{ticket.number}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td maw={380}>
+                  <Text size="sm" fw={ticket.status === 'new' ? 700 : 400} truncate="end">
+                    {ticket.subject}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" truncate="end">
+                    {ticket.customer.name}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <ChannelIcon channel={ticket.channel} />
+                </Table.Td>
+                <Table.Td>
+                  <StatusBadge status={ticket.status} />
+                </Table.Td>
+                <Table.Td>
+                  <PriorityBadge priority={ticket.priority} />
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{ticket.assignee?.name ?? '–'}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <WaitingCell ticket={ticket} lang={i18n.language} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {list.isSuccess && tickets.length === 0 && (
+        <Text c="dimmed" data-testid="inbox-empty">
+          {t('inbox.empty')}
+        </Text>
+      )}
+      {list.hasNextPage && (
+        <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
+          {t('inbox.more')}
+        </Button>
+      )}
+
+      <TransferDialog
+        opened={transferOpen}
+        onClose={() => setTransferOpen(false)}
+        count={selected.size}
+        onSubmit={(input) => bulkAssign(input)}
+      />
+      <Modal opened={tagOpen} onClose={() => setTagOpen(false)} title={t('inbox.bulk.tag')}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault()
+            if (tag.trim()) void bulkTag(tag.trim()).then(() => setTagOpen(false))
+          }}
+        >
+          <Stack>
+            <TextInput
+              label={t('ticket.tag')}
+              value={tag}
+              onChange={(e) => setTag(e.currentTarget.value)}
+              required
+            />
+            <Button type="submit">{t('common.apply')}</Button>
+          </Stack>
+        </form>
+      </Modal>
+      <Modal opened={saveOpen} onClose={() => setSaveOpen(false)} title={t('inbox.saveView')}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault()
+            if (!query || !saveName.trim()) return
+            savedViews.create.mutate(
+              { name: saveName.trim(), query },
+              {
+                onSuccess: (created) => {
+                  setSaveOpen(false)
+                  navigate(`/inbox/saved-${created.id}`)
+                },
+                onError: (err) => notifications.show({ color: 'red', message: err.message }),
+              },
+            )
+          }}
+        >
+          <Stack>
+            <TextInput
+              label={t('inbox.viewName')}
+              value={saveName}
+              onChange={(e) => setSaveName(e.currentTarget.value)}
+              required
+              maxLength={100}
+            />
+            <Button type="submit" loading={savedViews.create.isPending}>
+              {t('common.save')}
+            </Button>
+          </Stack>
+        </form>
+      </Modal>
+    </Stack>
+  )
+}

@@ -1,0 +1,268 @@
+import {
+  Alert,
+  Anchor,
+  Button,
+  Grid,
+  Group,
+  Select,
+  Skeleton,
+  Stack,
+  TagsInput,
+  Text,
+  Title,
+} from '@mantine/core'
+import { useHotkeys } from '@mantine/hooks'
+import { notifications } from '@mantine/notifications'
+import { IconAlertTriangle, IconArrowsJoin, IconUserCheck, IconUsers } from '@tabler/icons-react'
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
+import { ApiError } from '../api/client.ts'
+import { useTeams, useTicket, useTicketMutations, useUsers } from '../api/queries.ts'
+import { PRIORITIES, TICKET_STATUSES, type TicketPriority, type TicketStatus } from '../api/types.ts'
+import { CustomerPanel } from '../components/CustomerPanel.tsx'
+import { ErrorPage } from '../components/ErrorPage.tsx'
+import { MergeDialog } from '../components/MergeDialog.tsx'
+import { type ComposeKind, ReplyEditor, type ReplyEditorHandle } from '../components/ReplyEditor.tsx'
+import { ChannelIcon } from '../components/TicketBits.tsx'
+import { type NameLookup, Timeline } from '../components/Timeline.tsx'
+import { TransferDialog } from '../components/TransferDialog.tsx'
+import { dateTime } from '../lib/format.ts'
+import { PRESENCE_REPEAT_MS, useLive } from '../live/LiveProvider.tsx'
+import { useSession } from '../session.tsx'
+
+/** Others on the same ticket: viewing, or typing (a reply may cross theirs). */
+const CollisionWarning = ({ ticketId }: { ticketId: string }) => {
+  const { t } = useTranslation()
+  const { usePresence } = useLive()
+  const { me } = useSession()
+  const others = usePresence(ticketId).filter((p) => p.staff.id !== me.id)
+  if (others.length === 0) return null
+  const typing = others.filter((p) => p.state === 'typing').map((p) => p.staff.name)
+  const viewing = others.filter((p) => p.state !== 'typing').map((p) => p.staff.name)
+  return (
+    <Alert
+      color={typing.length ? 'red' : 'yellow'}
+      icon={<IconAlertTriangle size={18} aria-hidden />}
+      role="status"
+      data-testid="collision-warning"
+    >
+      {typing.length > 0 && <Text size="sm">{t('collision.typing', { names: typing.join(', ') })}</Text>}
+      {viewing.length > 0 && <Text size="sm">{t('collision.viewing', { names: viewing.join(', ') })}</Text>}
+    </Alert>
+  )
+}
+
+const TicketPage = () => {
+  const { t, i18n } = useTranslation()
+  const { ref = '' } = useParams()
+  const [params, setParams] = useSearchParams()
+  const navigate = useNavigate()
+  const { me } = useSession()
+  const ticketQuery = useTicket(ref)
+  const ticket = ticketQuery.data
+  const mutations = useTicketMutations(ticket?.number ?? ref)
+  const teams = useTeams()
+  const users = useUsers()
+  const { sendPresence } = useLive()
+  const editor = useRef<ReplyEditorHandle>(null)
+  const [transferOpen, setTransferOpen] = useState(false)
+  const [mergeOpen, setMergeOpen] = useState(false)
+  const lastTyping = useRef(0)
+
+  const names: NameLookup = useMemo(() => {
+    const teamNames = new Map((teams.data ?? []).map((x) => [x.id, x.name]))
+    const staffNames = new Map((users.data ?? []).map((x) => [x.id, x.name]))
+    return { team: (id) => teamNames.get(id), staff: (id) => staffNames.get(id) }
+  }, [teams.data, users.data])
+
+  // A merged ticket's number opens the ticket it lives on now.
+  useEffect(() => {
+    if (ticket && String(ticket.number) !== ref && ticket.id !== ref) {
+      navigate(`/tickets/${ticket.number}`, { replace: true, state: { mergedFrom: ref } })
+    }
+  }, [ticket, ref, navigate])
+
+  // Presence: others on this ticket see this agent while the page is open.
+  const ticketId = ticket?.id
+  useEffect(() => {
+    if (!ticketId) return
+    sendPresence(ticketId, 'viewing')
+    const repeat = setInterval(() => sendPresence(ticketId, 'viewing'), PRESENCE_REPEAT_MS)
+    return () => {
+      clearInterval(repeat)
+      sendPresence(ticketId, 'left')
+    }
+  }, [ticketId, sendPresence])
+
+  // ?compose=reply|note from the inbox shortcuts
+  useEffect(() => {
+    const compose = params.get('compose') as ComposeKind | null
+    if (ticket && compose) {
+      editor.current?.focus(compose)
+      params.delete('compose')
+      setParams(params, { replace: true })
+    }
+  }, [ticket, params, setParams])
+
+  useHotkeys([
+    ['r', () => editor.current?.focus('reply')],
+    ['n', () => editor.current?.focus('note')],
+    ['Escape', () => navigate(-1)],
+  ])
+
+  const onTyping = () => {
+    if (!ticketId) return
+    const now = Date.now()
+    if (now - lastTyping.current > 3000) {
+      lastTyping.current = now
+      sendPresence(ticketId, 'typing')
+    }
+  }
+
+  const fail = (err: unknown) => notifications.show({ color: 'red', message: (err as Error).message })
+
+  if (ticketQuery.isError) {
+    const status = ticketQuery.error instanceof ApiError ? ticketQuery.error.status : 0
+    if (status === 404) return <ErrorPage kind="notFound" />
+    if (status === 403) return <ErrorPage kind="forbidden" />
+    return <ErrorPage kind="unavailable" onRetry={() => void ticketQuery.refetch()} />
+  }
+  if (!ticket) {
+    return (
+      <Stack p="md">
+        <Skeleton h={32} w="50%" />
+        <Skeleton h={300} />
+      </Stack>
+    )
+  }
+
+  const setStatus = (status: TicketStatus) => mutations.update.mutate({ status }, { onError: fail })
+  const setPriority = (priority: TicketPriority) => mutations.update.mutate({ priority }, { onError: fail })
+
+  return (
+    <Grid p="md" gap="md">
+      <Grid.Col span={{ base: 12, md: 8 }}>
+        <Stack gap="sm">
+          <Group justify="space-between" align="flex-start" wrap="nowrap">
+            <Stack gap={2}>
+              <Group gap={6}>
+                <ChannelIcon channel={ticket.channel} />
+                <Text size="sm" c="dimmed">
+                  #{ticket.number} · {t('ticket.created', { at: dateTime(ticket.createdAt, i18n.language) })}
+                </Text>
+              </Group>
+              <Title order={1} size="h3" data-testid="ticket-subject">
+                {ticket.subject}
+              </Title>
+            </Stack>
+            <Anchor component={Link} to="/inbox/mine" size="sm">
+              {t('ticket.backToInbox')}
+            </Anchor>
+          </Group>
+
+          <CollisionWarning ticketId={ticket.id} />
+
+          <Group gap="sm" align="flex-end">
+            <Select
+              label={t('ticket.status')}
+              data={TICKET_STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
+              value={ticket.status}
+              onChange={(v) => v && setStatus(v as TicketStatus)}
+              allowDeselect={false}
+              w={150}
+              data-testid="ticket-status"
+            />
+            <Select
+              label={t('ticket.priority')}
+              data={PRIORITIES.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
+              value={ticket.priority}
+              onChange={(v) => v && setPriority(v as TicketPriority)}
+              allowDeselect={false}
+              w={130}
+            />
+            <TagsInput
+              label={t('ticket.tags')}
+              value={ticket.tags}
+              onChange={(tags) => mutations.update.mutate({ tags }, { onError: fail })}
+              clearable
+              w={260}
+            />
+          </Group>
+          <Group gap="sm">
+            <Text size="sm">
+              {t('ticket.team')}: <b>{ticket.team?.name ?? '–'}</b>
+            </Text>
+            <Text size="sm">
+              {t('ticket.assignee')}:{' '}
+              <b data-testid="ticket-assignee">{ticket.assignee?.name ?? t('ticket.unassigned')}</b>
+            </Text>
+            {ticket.assignee?.id !== me.id && (
+              <Button
+                size="xs"
+                variant="light"
+                leftSection={<IconUserCheck size={14} aria-hidden />}
+                onClick={() => {
+                  if (ticket.assignee) setTransferOpen(true)
+                  else mutations.assign.mutate({ assigneeId: me.id }, { onError: fail })
+                }}
+              >
+                {t('ticket.take')}
+              </Button>
+            )}
+            <Button
+              size="xs"
+              variant="light"
+              leftSection={<IconUsers size={14} aria-hidden />}
+              onClick={() => setTransferOpen(true)}
+              data-testid="transfer-open"
+            >
+              {t('ticket.transfer')}
+            </Button>
+            <Button
+              size="xs"
+              variant="light"
+              color="gray"
+              leftSection={<IconArrowsJoin size={14} aria-hidden />}
+              onClick={() => setMergeOpen(true)}
+              data-testid="merge-open"
+            >
+              {t('ticket.merge')}
+            </Button>
+          </Group>
+
+          <Timeline entries={ticket.timeline} names={names} />
+          <ReplyEditor
+            ref={editor}
+            ticket={ticket}
+            onTyping={onTyping}
+            send={(input, files) => mutations.addInteraction.mutateAsync({ input, files })}
+          />
+        </Stack>
+      </Grid.Col>
+      <Grid.Col span={{ base: 12, md: 4 }}>
+        <CustomerPanel customerId={ticket.customer.id} currentTicketId={ticket.id} />
+      </Grid.Col>
+      <TransferDialog
+        opened={transferOpen}
+        onClose={() => setTransferOpen(false)}
+        teamId={ticket.team?.id}
+        assigneeId={ticket.assignee?.id}
+        onSubmit={(input) =>
+          mutations.assign.mutateAsync(input).catch((err) => {
+            fail(err)
+            throw err
+          })
+        }
+      />
+      <MergeDialog
+        opened={mergeOpen}
+        onClose={() => setMergeOpen(false)}
+        ticket={ticket}
+        onMerge={(into, reason) => mutations.merge.mutateAsync({ into, ...(reason ? { reason } : {}) })}
+      />
+    </Grid>
+  )
+}
+
+export default TicketPage
