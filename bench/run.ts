@@ -176,6 +176,20 @@ const load = async (opts: Options, server: Server, label: string, next: () => Re
   )
 }
 
+/** The same requests at a steady `opts.rate` per second: latency as an agent meets it on a busy desk. */
+const paced = (opts: Options, server: Server, label: string, next: () => Req): Promise<Measurement> =>
+  runWithProgress(`${label} at ${opts.rate}/s`, opts.duration, (onTick) =>
+    measure({
+      url: server.url,
+      next,
+      seconds: opts.duration,
+      connections: opts.connections,
+      rate: opts.rate,
+      pid: server.pid,
+      onTick,
+    }),
+  )
+
 const runSize = async (
   opts: Options,
   cluster: Cluster,
@@ -225,7 +239,7 @@ const runSize = async (
   const background: SizeSummary['background_cpu_pct'] = { before_tresen: await backgroundCpuPct() }
 
   const entries: Entry[] = []
-  const measured: { scenario: Scenario; m: Measurement }[] = []
+  const measured: { scenario: Scenario; m: Measurement; paced?: Measurement }[] = []
   let rssMax: number | null = null
   const server = await startTresen({ databaseUrl: db.url, dataDir, poolSize: opts.poolSize })
   log(`[${label}] Tresen is up (pid ${server.pid}) at ${server.url}`)
@@ -258,7 +272,20 @@ const runSize = async (
         `[${label}] ${scenario.name}: ${m.rps} req/s, p50 ${m.p50_ms} ms, p95 ${m.p95_ms} ms, p99 ${m.p99_ms} ms, ${m.errors} errors, RSS ${m.rss_max_mb} MB`,
       )
       if (m.firstErrorBody) log(`[${label}] ${scenario.name}: first error: ${m.firstErrorBody}`)
-      measured.push({ scenario, m })
+      let steady: Measurement | undefined
+      if (scenario.target?.paced) {
+        steady = await paced(
+          opts,
+          server,
+          `[${label}] ${i + 1}/${scenarios.length} ${scenario.name}`,
+          scenario.next,
+        )
+        if (steady.rss_max_mb !== null) rssMax = Math.max(rssMax ?? 0, steady.rss_max_mb)
+        log(
+          `[${label}] ${scenario.name} at ${opts.rate}/s: p50 ${steady.p50_ms} ms, p95 ${steady.p95_ms} ms, p99 ${steady.p99_ms} ms, ${steady.errors} errors`,
+        )
+      }
+      measured.push({ scenario, m, ...(steady ? { paced: steady } : {}) })
     }
   } finally {
     await server.stop()
@@ -273,6 +300,7 @@ const runSize = async (
 
   // The baselines, with the desk stopped so both get the machine to themselves.
   const baselines: Record<string, Measurement> = {}
+  let baselinePaced: Measurement | undefined
   background.before_baselines = await backgroundCpuPct()
   for (const [when, pct] of Object.entries(background)) {
     if (pct !== null && pct > BUSY_PCT)
@@ -294,14 +322,27 @@ const runSize = async (
       )
       baselines[name] = m
     }
+    // The floor for the latency targets: the bare read at the same steady rate.
+    baselinePaced = await paced(opts, baseline, `[${label}] baseline_select`, reqs.baseline_select)
+    log(
+      `[${label}] baseline_select at ${opts.rate}/s: p50 ${baselinePaced.p50_ms} ms, p95 ${baselinePaced.p95_ms} ms, p99 ${baselinePaced.p99_ms} ms`,
+    )
   } finally {
     await baseline.stop()
     await dropBaselineTable(db.url)
   }
 
-  for (const { scenario, m } of measured) {
+  for (const { scenario, m, paced: steady } of measured) {
     const b = baselines[scenario.baseline]
-    entries.push(entryOf(scenario, tickets, m, b ? { name: scenario.baseline, m: b } : null))
+    entries.push(
+      entryOf(
+        scenario,
+        tickets,
+        m,
+        b ? { name: scenario.baseline, m: b } : null,
+        steady ? { rate: opts.rate, m: steady } : undefined,
+      ),
+    )
   }
   for (const [name, m] of Object.entries(baselines)) {
     entries.push(
@@ -316,6 +357,7 @@ const runSize = async (
         tickets,
         m,
         null,
+        name === 'baseline_select' && baselinePaced ? { rate: opts.rate, m: baselinePaced } : undefined,
       ),
     )
   }

@@ -69,6 +69,8 @@ export const measure = async (opts: {
   next: () => Req
   seconds: number
   connections: number
+  /** Requests per second over all connections; without it, as fast as the server answers. */
+  rate?: number
   pid: number
   onTick?: (elapsedS: number, requests: number) => void
 }): Promise<Measurement> => {
@@ -99,6 +101,7 @@ export const measure = async (opts: {
       url: opts.url,
       connections: opts.connections,
       duration: opts.seconds,
+      ...(opts.rate ? { overallRate: opts.rate } : {}),
       timeout: 10,
       requests: [
         {

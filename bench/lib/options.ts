@@ -6,6 +6,8 @@ export type Options = {
   duration: number
   warmup: number
   connections: number
+  /** Requests per second of the paced runs that latency targets are judged on. */
+  rate: number
   poolSize: number
   only: string[]
   keep: boolean
@@ -21,6 +23,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --duration S          seconds per scenario; default 10 (quick: 5)
   --warmup S            seconds of unmeasured load before each scenario; default 2 (quick: 1)
   --connections C       concurrent connections; default 10
+  --rate R              requests per second of the paced run that latency targets are judged on; default 50
   --pool N              database pool size of Tresen and of the baseline server; default 10
   --only a,b            only these scenarios (names or prefixes, e.g. inbox, search_de)
   --keep                keep the seeded databases (and the embedded cluster) for the next run
@@ -48,6 +51,7 @@ export const parseOptions = (argv: string[], env: NodeJS.ProcessEnv): Options | 
       duration: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
+      rate: { type: 'string' },
       pool: { type: 'string' },
       only: { type: 'string' },
       keep: { type: 'boolean', default: false },
@@ -71,6 +75,7 @@ export const parseOptions = (argv: string[], env: NodeJS.ProcessEnv): Options | 
     duration: values.duration ? positiveInt('duration', values.duration) : quick ? 5 : 10,
     warmup: values.warmup !== undefined ? Number(values.warmup) || 0 : quick ? 1 : 2,
     connections: values.connections ? positiveInt('connections', values.connections) : 10,
+    rate: values.rate ? positiveInt('rate', values.rate) : 50,
     poolSize: values.pool ? positiveInt('pool', values.pool) : 10,
     only: values.only
       ? values.only
