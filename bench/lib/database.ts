@@ -109,8 +109,13 @@ const SEEDED_MARK = /^tresen-bench: seeded (\d+) tickets$/
  * The database for one data size: reused when a completed seed of at least `tickets` tickets is in
  * it (a kept seed), otherwise created afresh. Returns its URL and whether it still needs seeding.
  */
-export const prepareDatabase = async (cluster: Cluster, tickets: number, keep: boolean) => {
-  const name = `tresen_bench_${tickets}`
+export const prepareDatabase = async (
+  cluster: Cluster,
+  tickets: number,
+  keep: boolean,
+  prefix = 'tresen_bench_',
+) => {
+  const name = `${prefix}${tickets}`
   const url = cluster.urlOf(name)
   const admin = await cluster.admin()
   try {

@@ -164,6 +164,8 @@ export const startTresen = async (opts: { databaseUrl: string; dataDir: string; 
       TRESEN_DATA_DIR: opts.dataDir,
       PORT: String(port),
       HOST: '127.0.0.1',
+      // The web app's live connection must come from the desk's own address.
+      TRESEN_PUBLIC_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: 'warn',
       TRESEN_DB_POOL_SIZE: String(opts.poolSize),
     },
