@@ -10,7 +10,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod'
 import { v7 as uuidv7 } from 'uuid'
-import type { Config } from './config.ts'
+import { type Config, DEFAULT_WEB_DIR } from './config.ts'
 import { createAuthLib } from './modules/auth/auth.lib.ts'
 import { authPlugin } from './modules/auth/auth.plugin.ts'
 import { authRoutes } from './modules/auth/auth.routes.ts'
@@ -21,15 +21,18 @@ import { type LiveOptions, livePlugin } from './modules/live/index.ts'
 import { staffRoutes } from './modules/staff/staff.routes.ts'
 import { teamRoutes } from './modules/teams/teams.routes.ts'
 import { ticketRoutes } from './modules/tickets/tickets.routes.ts'
+import { viewRoutes } from './modules/views/views.routes.ts'
 import { type Clock, systemClock } from './platform/clock.ts'
 import type { Database } from './platform/db.ts'
 import { AppError } from './platform/errors.ts'
 import { installErrorHandling } from './platform/http-errors.ts'
 import { ATTACHMENT_LIMIT, BODY_LIMIT } from './platform/limits.ts'
 import type { Storage } from './platform/storage.ts'
+import { webAppBuilt, webAppFallback, webAppPlugin } from './platform/web-app.ts'
 
 export type AppDeps = {
-  config: Pick<Config, 'publicUrl' | 'logLevel'> & Partial<Pick<Config, 'trustProxy'>>
+  /** Without `webDir`, the web app is looked for in apps/web/dist of this checkout. */
+  config: Pick<Config, 'publicUrl' | 'logLevel'> & Partial<Pick<Config, 'trustProxy' | 'webDir'>>
   database: Database
   sessionSecret: string
   storage: Storage
@@ -64,9 +67,11 @@ export const buildApp = async (deps: AppDeps) => {
     trustProxy: parseTrustProxy(deps.config.trustProxy ?? 'false'),
   }).withTypeProvider<ZodTypeProvider>()
 
+  const webDir = deps.config.webDir ?? DEFAULT_WEB_DIR
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
-  installErrorHandling(app)
+  // The web app is looked for once: its files become routes, and page navigations fall back to it.
+  installErrorHandling(app, webAppBuilt(webDir) ? { notFound: webAppFallback(webDir) } : {})
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id)
     reply.header('x-content-type-options', 'nosniff')
@@ -126,6 +131,8 @@ export const buildApp = async (deps: AppDeps) => {
     await app.register(livePlugin, {
       ...deps.live,
       publicUrl: deps.config.publicUrl,
+      db: deps.database.db,
+      clock,
       reauthenticate: async (headers) => (await authenticate(authDeps, headers, clock.now()))?.actor,
     })
   }
@@ -136,9 +143,11 @@ export const buildApp = async (deps: AppDeps) => {
       await api.register(teamRoutes)
       await api.register(customerRoutes)
       await api.register(ticketRoutes)
+      await api.register(viewRoutes)
     },
     { prefix: '/api/v1' },
   )
+  await app.register(webAppPlugin, { dir: webDir })
   return app
 }
 

@@ -9,6 +9,12 @@ describe('config', () => {
     expect(c.dataDir).toMatch(/\/data$/)
     expect(c.publicUrl).toBe('http://localhost:8080')
     expect(c.logLevel).toBe('info')
+    expect(c.webDir).toMatch(/\/apps\/web\/dist$/)
+  })
+
+  it('resolves TRESEN_WEB_DIR against the working directory', () => {
+    expect(loadConfig({ TRESEN_WEB_DIR: 'public/app' }).webDir).toBe(`${process.cwd()}/public/app`)
+    expect(loadConfig({ TRESEN_WEB_DIR: '/srv/tresen-web' }).webDir).toBe('/srv/tresen-web')
   })
 
   it('lists every problem at once, by variable name', () => {

@@ -1,5 +1,9 @@
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
+
+/** Where `npm run build -w @tresen/web` puts the web app: apps/web/dist in this repository. */
+export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
 
 /** The server's configuration: the only place that reads process.env. */
 export const Config = z.object({
@@ -23,8 +27,14 @@ export const Config = z.object({
       'must be true, false, a hop count or a list of proxy addresses',
     )
     .default('false'),
+  /** The built web app served at `/` (default: apps/web/dist of this checkout). */
+  webDir: z.string().min(1).optional(),
 })
-export type Config = z.infer<typeof Config> & { dataDir: string; publicUrl: string }
+export type Config = Omit<z.infer<typeof Config>, 'webDir'> & {
+  dataDir: string
+  publicUrl: string
+  webDir: string
+}
 
 const ENV_NAMES: Record<keyof z.infer<typeof Config>, string> = {
   port: 'PORT',
@@ -37,6 +47,7 @@ const ENV_NAMES: Record<keyof z.infer<typeof Config>, string> = {
   embeddedPgPort: 'TRESEN_EMBEDDED_PG_PORT',
   dbPoolSize: 'TRESEN_DB_POOL_SIZE',
   trustProxy: 'TRESEN_TRUST_PROXY',
+  webDir: 'TRESEN_WEB_DIR',
 }
 
 export class ConfigError extends Error {
@@ -64,5 +75,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env, overrides: Part
   const cfg = parsed.data
   const dataDir = path.resolve(cfg.dataDir)
   const publicUrl = (cfg.publicUrl ?? `http://localhost:${cfg.port}`).replace(/\/$/, '')
-  return { ...cfg, dataDir, publicUrl }
+  const webDir = cfg.webDir ? path.resolve(cfg.webDir) : DEFAULT_WEB_DIR
+  return { ...cfg, dataDir, publicUrl, webDir }
 }

@@ -48,13 +48,17 @@ export const createTestDatabase = async (): Promise<
 export type TestApp = Awaited<ReturnType<typeof startTestApp>>
 
 /** The real application on a cloned database, with helpers to build data and call the API. */
-export const startTestApp = async (opts: { clock?: Clock } = {}) => {
+export const startTestApp = async (opts: { clock?: Clock; webDir?: string } = {}) => {
   const database = await createTestDatabase()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tresen-test-data-'))
   const storage = new FsStorage(path.join(dataDir, 'attachments'))
   const clock = opts.clock ?? systemClock
   const app = await buildApp({
-    config: { publicUrl: 'http://localhost:8080', logLevel: 'silent' },
+    config: {
+      publicUrl: 'http://localhost:8080',
+      logLevel: 'silent',
+      ...(opts.webDir ? { webDir: opts.webDir } : {}),
+    },
     database,
     sessionSecret: randomBytes(32).toString('base64url'),
     storage,

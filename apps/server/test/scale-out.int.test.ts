@@ -246,6 +246,44 @@ describe('two server processes on one database', () => {
     }
   })
 
+  it('forwards presence sent through process A to a live socket on process B, and the leaving too', async () => {
+    const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]]
+    const open = async (base: string) => {
+      const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/live`, {
+        headers: { cookie: session.cookie, origin: PUBLIC_URL },
+      })
+      const received: { type: string; ticketId: string; data: { state: string; staff: { name: string } } }[] =
+        []
+      ws.on('message', (raw) => received.push(JSON.parse(raw.toString())))
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve)
+        ws.once('error', reject)
+      })
+      return { ws, received }
+    }
+    const onA = await open(a.base)
+    const onB = await open(b.base)
+    try {
+      const customer = await api(a.base, 'POST', '/customers', signedIn(), { name: 'Presence Kunde' })
+      const ticket = await api(a.base, 'POST', '/tickets', signedIn(), {
+        subject: 'Wer schaut gerade?',
+        customerId: customer.body!.id,
+      })
+      const id = ticket.body!.id as string
+      const presence = (state: string) =>
+        onB.received.find((m) => m.type === 'presence' && m.ticketId === id && m.data.state === state)
+      onA.ws.send(JSON.stringify({ type: 'presence', ticketId: id, state: 'viewing' }))
+      const viewing = await waitUntil('presence on B', async () => presence('viewing'), 5000)
+      expect(viewing.data.staff.name).toBe('Admin')
+      onA.ws.close()
+      await waitUntil('left on B after the socket on A closed', async () => presence('left'), 5000)
+      expect(onA.received.filter((m) => m.type === 'presence')).toEqual([])
+    } finally {
+      onA.ws.terminate()
+      onB.ws.terminate()
+    }
+  })
+
   it('runs each background job once: ten auto-close jobs close twenty tickets with one event each', async () => {
     const [a] = servers as [(typeof servers)[0]]
     const started = Date.now()

@@ -137,7 +137,7 @@ test('switching the language changes the whole UI and is remembered', async ({ b
   const ticket = await createTicket('Sprache wechseln')
   const { context, page } = await signedIn(browser, s.agents[0]!)
   await expect(page.getByTestId('inbox-title')).toHaveText('Meine')
-  await page.getByRole('radio', { name: 'EN' }).first().check({ force: true })
+  await page.locator('header').getByText('EN', { exact: true }).click()
   await expect(page.getByTestId('inbox-title')).toHaveText('Mine')
   await expect(page.getByRole('columnheader', { name: 'Subject' })).toBeVisible()
   await screenshot(page, 'inbox-en')
@@ -147,7 +147,7 @@ test('switching the language changes the whole UI and is remembered', async ({ b
   await page.reload()
   await expect(page.getByRole('button', { name: 'Transfer' })).toBeVisible()
   // Back to German for the other tests of this agent.
-  await page.getByRole('radio', { name: 'DE' }).first().check({ force: true })
+  await page.locator('header').getByText('DE', { exact: true }).click()
   await expect(page.getByRole('button', { name: 'Übergeben' })).toBeVisible()
   await context.close()
 })

@@ -65,8 +65,10 @@ export const expectAccessible = async (page: Page, what: string) => {
   const report = bad.map(
     (v) =>
       `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes
-        .map((n) => n.target.join(' '))
         .slice(0, 5)
+        .map(
+          (n) => `${n.target.join(' ')}: ${(n.failureSummary ?? '').split('\n').slice(1).join(' ').trim()}`,
+        )
         .join('\n  ')}`,
   )
   expect(report, `accessibility of ${what}`).toEqual([])

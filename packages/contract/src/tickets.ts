@@ -63,6 +63,13 @@ export const Ticket = z.object({
   updatedAt: Timestamp,
   solvedAt: Timestamp.nullable(),
   closedAt: Timestamp.nullable(),
+  /**
+   * Since when the customer waits for an answer: the oldest customer message not yet followed by a
+   * public staff reply. Null when nothing waits (notes do not count as an answer).
+   */
+  waitingSince: Timestamp.nullable(),
+  /** When staff first replied publicly; null until then. */
+  firstResponseAt: Timestamp.nullable(),
 })
 export type Ticket = z.infer<typeof Ticket>
 
@@ -175,16 +182,24 @@ export type MergeTicketInput = z.infer<typeof MergeTicketInput>
 const csv = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(item).max(20))
 
+/**
+ * 'updated' and 'created' show the newest first; 'waiting' shows the longest-waiting customer
+ * first, then the tickets where nothing waits (oldest first).
+ */
+export const TicketSort = z.enum(['updated', 'created', 'waiting'])
+export type TicketSort = z.infer<typeof TicketSort>
+
 export const TicketQuery = z.object({
   status: csv(TicketStatus).optional(),
-  teamId: Id.optional(),
+  /** A team id, or 'mine' for every team the caller is a member of. */
+  teamId: z.union([Id, z.literal('mine')]).optional(),
   /** An id, 'me' or 'none'. */
   assigneeId: z.union([Id, z.enum(['me', 'none'])]).optional(),
   customerId: Id.optional(),
   tag: Tag.optional(),
   /** Full-text search over subject and messages, in each ticket's language. */
   q: z.string().trim().min(1).max(200).optional(),
-  sort: z.enum(['updated', 'created']).default('updated'),
+  sort: TicketSort.default('updated'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(200).optional(),
 })

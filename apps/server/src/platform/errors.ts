@@ -162,6 +162,21 @@ export const ERRORS = {
     en: 'Another organization already has this domain.',
     de: 'Eine andere Organisation hat bereits diese Domain.',
   },
+  'view.not_found': {
+    status: 404,
+    en: 'Saved view not found.',
+    de: 'Gespeicherte Ansicht nicht gefunden.',
+  },
+  'view.name_taken': {
+    status: 409,
+    en: 'You already have a saved view with this name.',
+    de: 'Sie haben bereits eine gespeicherte Ansicht mit diesem Namen.',
+  },
+  'view.limit_reached': {
+    status: 409,
+    en: 'You can keep at most 50 saved views. Delete one first.',
+    de: 'Sie können höchstens 50 Ansichten speichern. Bitte löschen Sie zuerst eine.',
+  },
   'internal.error': {
     status: 500,
     en: 'Something went wrong on our side.',

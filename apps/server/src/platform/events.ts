@@ -20,8 +20,9 @@ export type DeskEvent = {
 }
 
 /**
- * Publishes through PostgreSQL NOTIFY inside the caller's transaction, so an event is delivered to
- * every server process (including this one) only when the change is committed.
+ * Publishes through PostgreSQL NOTIFY to every server process (including this one). Inside the
+ * caller's transaction an event is delivered only when the change is committed; on the pool
+ * (presence, which changes nothing) it is delivered at once.
  */
 export const publishEvent = async (db: Queryable, event: DeskEvent) => {
   await db.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`)

@@ -41,8 +41,11 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 const toPointer = (path: ReadonlyArray<PropertyKey>, where: string) =>
   `/${[where, ...path.map((p) => String(p).replaceAll('~', '~0').replaceAll('/', '~1'))].join('/')}`
 
+/** Answers a request no route matched, or returns false to leave it to the problem+json 404. */
+export type NotFoundFallback = (req: FastifyRequest, reply: FastifyReply) => Promise<boolean>
+
 /** Maps every error to application/problem+json (RFC 9457); 5xx details are logged, never shown. */
-export const installErrorHandling = (app: FastifyInstance) => {
+export const installErrorHandling = (app: FastifyInstance, opts: { notFound?: NotFoundFallback } = {}) => {
   app.setErrorHandler((error: FastifyError | AppError, req, reply) => {
     if (error instanceof AppError) {
       if (error.status >= 500) req.log.error({ err: error }, 'request failed')
@@ -81,5 +84,8 @@ export const installErrorHandling = (app: FastifyInstance) => {
     req.log.error({ err: error }, 'unexpected error')
     return sendProblem(req, reply, new AppError('internal.error'))
   })
-  app.setNotFoundHandler((req, reply) => sendProblem(req, reply, new AppError('request.not_found')))
+  app.setNotFoundHandler(async (req, reply) => {
+    if (opts.notFound && (await opts.notFound(req, reply))) return reply
+    return sendProblem(req, reply, new AppError('request.not_found'))
+  })
 }

@@ -30,7 +30,7 @@ const usedKeys = () => {
   for (const file of sources(SRC)) {
     const text = readFileSync(file, 'utf8')
     for (const m of text.matchAll(/\bt\(\s*'([a-zA-Z0-9_.]+)'/g)) keys.add(m[1]!)
-    for (const m of text.matchAll(/\bkey: '([a-zA-Z0-9_.]+)'/g)) keys.add(m[1]!)
+    for (const m of text.matchAll(/\bkey: '([a-zA-Z0-9_]+\.[a-zA-Z0-9_.]+)'/g)) keys.add(m[1]!)
     for (const m of text.matchAll(/\], '([a-z]+\.[a-zA-Z0-9_.]+)'\]/g)) keys.add(m[1]!)
   }
   return keys

@@ -16,7 +16,7 @@ import {
 } from '@mantine/core'
 import { useHotkeys } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
-import { IconDeviceFloppy, IconTag, IconUserCheck, IconUsers } from '@tabler/icons-react'
+import { IconClock, IconDeviceFloppy, IconTag, IconUserCheck, IconUsers } from '@tabler/icons-react'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
@@ -38,9 +38,12 @@ const WaitingCell = ({ ticket, lang }: { ticket: Ticket; lang: string }) => {
   const { t } = useTranslation()
   if (ticket.waitingSince) {
     return (
-      <Text size="sm" c="orange.9" title={t('inbox.waitingSince')}>
-        {relativeTime(ticket.waitingSince, lang)}
-      </Text>
+      <Group gap={4} wrap="nowrap" title={t('inbox.waitingSince')}>
+        <IconClock size={14} color="var(--mantine-color-orange-7)" aria-hidden />
+        <Text size="sm" fw={600}>
+          {relativeTime(ticket.waitingSince, lang)}
+        </Text>
+      </Group>
     )
   }
   if (ticket.firstResponseAt) {

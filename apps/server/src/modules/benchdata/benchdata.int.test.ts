@@ -142,6 +142,34 @@ describe('seedBench', () => {
     ).toBeGreaterThan(0)
   })
 
+  it('fills waiting time and first response as the tickets service keeps them', async () => {
+    const disagree = await one(
+      `SELECT count(*) FROM tickets t
+         LEFT JOIN LATERAL (
+           SELECT min(i.created_at) FILTER (WHERE i.direction = 'outbound') AS first_reply,
+                  max(i.created_at) FILTER (WHERE i.direction = 'outbound') AS last_reply
+             FROM interactions i WHERE i.ticket_id = t.id) r ON true
+         LEFT JOIN LATERAL (
+           SELECT min(i.created_at) AS since FROM interactions i
+            WHERE i.ticket_id = t.id AND i.direction = 'inbound'
+              AND (r.last_reply IS NULL OR i.created_at > r.last_reply)) w ON true
+        WHERE t.number > $1
+          AND (t.first_response_at IS DISTINCT FROM r.first_reply OR t.waiting_since IS DISTINCT FROM w.since)`,
+      [existingTicket.number],
+    )
+    expect(disagree).toBe(0)
+    const waiting = await one(
+      `SELECT count(*) FROM tickets WHERE number > $1 AND waiting_since IS NOT NULL AND status IN ('new', 'open')`,
+      [existingTicket.number],
+    )
+    expect(waiting).toBeGreaterThan(0)
+    expect(
+      await one(`SELECT count(*) FROM tickets WHERE number > $1 AND first_response_at IS NOT NULL`, [
+        existingTicket.number,
+      ]),
+    ).toBeGreaterThan(TICKETS * 0.5)
+  })
+
   it('writes channel data and its columns for email and phone messages', async () => {
     const rows = await query<{ channel: string; ok: boolean }>(
       `SELECT channel::text,

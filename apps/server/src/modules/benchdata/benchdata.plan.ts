@@ -341,6 +341,33 @@ export const planTicket = (seed: number, index: number, createdAt: number, now: 
   } satisfies TicketPlan
 }
 
+/**
+ * When the customer started waiting for an answer that has not come (the first customer message
+ * after the last public staff reply, or null), and when staff first replied publicly (or null):
+ * the rule the tickets service keeps as messages arrive.
+ */
+export const responseTimesOf = (steps: readonly Pick<Step, 'at' | 'direction'>[]) => {
+  // The same definition as the migration's backfill: a message at the very moment of the last
+  // reply does not wait.
+  let lastReply = Number.NEGATIVE_INFINITY
+  let firstResponseAt: number | null = null
+  for (const step of steps) {
+    if (step.direction !== 'outbound') continue
+    if (step.at > lastReply) lastReply = step.at
+    if (firstResponseAt === null || step.at < firstResponseAt) firstResponseAt = step.at
+  }
+  let waitingSince: number | null = null
+  for (const step of steps) {
+    if (
+      step.direction === 'inbound' &&
+      step.at > lastReply &&
+      (waitingSince === null || step.at < waitingSince)
+    )
+      waitingSince = step.at
+  }
+  return { waitingSince, firstResponseAt }
+}
+
 const statusEvent = (from: Status, to: Status, at: number, actor: number): PlannedEvent => ({
   type: 'ticket.status_changed',
   at,

@@ -5,7 +5,14 @@ import { hashPassword } from '../auth/index.ts'
 import { generatePassword } from '../staff/index.ts'
 import { CONTENT_LIMIT } from '../tickets/index.ts'
 import { copyJson, copyRow, copyRows, copyText, copyTextArray, copyTime } from './benchdata.copy.ts'
-import { type Cast, DAY, planTicket, type TicketPlan, ticketTimes } from './benchdata.plan.ts'
+import {
+  type Cast,
+  DAY,
+  planTicket,
+  responseTimesOf,
+  type TicketPlan,
+  ticketTimes,
+} from './benchdata.plan.ts'
 import { Rng } from './benchdata.random.ts'
 import {
   addForeignKeySql,
@@ -718,6 +725,8 @@ const TICKET_COLUMNS = [
   'updated_at',
   'solved_at',
   'closed_at',
+  'waiting_since',
+  'first_response_at',
 ]
 const INTERACTION_COLUMNS = [
   'id',
@@ -846,6 +855,7 @@ function* ticketRows(world: World, from: number, to: number, counted: () => void
   for (let i = from; i < to; i++) {
     const plan = planOf(world, i)
     const rng = new Rng(world.seed, i, 2)
+    const { waitingSince, firstResponseAt } = responseTimesOf(plan.steps)
     const row = [
       ticketId(world, i, plan.createdAt),
       String(world.firstNumber + i),
@@ -863,6 +873,8 @@ function* ticketRows(world: World, from: number, to: number, counted: () => void
       copyTime(plan.updatedAt),
       copyTime(plan.solvedAt),
       copyTime(plan.closedAt),
+      copyTime(waitingSince),
+      copyTime(firstResponseAt),
     ]
     if (world.ticketContent) row.push(copyText(conversation(world, plan).join('\n').slice(0, CONTENT_LIMIT)))
     yield copyRow(row)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { normalizePhone } from '../customers/index.ts'
 import { copyJson, copyRow, copyText, copyTextArray, copyTime } from './benchdata.copy.ts'
-import { type Cast, DAY, planTicket, ticketTimes } from './benchdata.plan.ts'
+import { type Cast, DAY, planTicket, responseTimesOf, ticketTimes } from './benchdata.plan.ts'
 import { Rng } from './benchdata.random.ts'
 import { emailLocal, phoneNumber, sizesFor } from './benchdata.seed.ts'
 import {
@@ -190,6 +190,21 @@ describe('planTicket', () => {
     expect(share('chat')).toBeCloseTo(0.12, 1)
   })
 
+  it('has open tickets waiting on the customer’s last message and answered ones not', () => {
+    for (const p of plans) {
+      const { waitingSince, firstResponseAt } = responseTimesOf(p.steps)
+      const last = p.steps.filter((s) => s.direction !== 'internal').at(-1)!
+      expect(waitingSince !== null).toBe(last.direction === 'inbound')
+      if (p.status === 'new') {
+        expect(waitingSince).toBe(p.createdAt)
+        expect(firstResponseAt).toBeNull()
+      }
+    }
+    expect(plans.some((p) => p.status === 'open' && responseTimesOf(p.steps).waitingSince !== null)).toBe(
+      true,
+    )
+  })
+
   it('is the same plan when computed again (each loading pass recomputes it)', () => {
     expect(planTicket(9, 17, times[17]!, now, cast)).toEqual(plans[17])
   })
@@ -237,5 +252,30 @@ describe('customer details', () => {
       customers: 300_000,
       organizations: 30_000,
     })
+  })
+})
+
+describe('responseTimesOf', () => {
+  const step = (at: number, direction: 'inbound' | 'outbound' | 'internal') => ({ at, direction })
+  it.each([
+    ['nothing', [], null, null],
+    ['one customer message', [step(1, 'inbound')], 1, null],
+    ['a note only', [step(1, 'internal')], null, null],
+    ['answered', [step(1, 'inbound'), step(2, 'internal'), step(3, 'outbound')], null, 3],
+    [
+      'asked again twice after the answer',
+      [step(1, 'inbound'), step(3, 'outbound'), step(4, 'inbound'), step(5, 'internal'), step(6, 'inbound')],
+      4,
+      3,
+    ],
+    ['staff wrote first', [step(1, 'outbound'), step(2, 'outbound')], null, 1],
+    [
+      'a message at the moment of the reply',
+      [step(1, 'inbound'), step(2, 'outbound'), step(2, 'inbound')],
+      null,
+      2,
+    ],
+  ] as const)('%s', (_name, steps, waitingSince, firstResponseAt) => {
+    expect(responseTimesOf(steps)).toEqual({ waitingSince, firstResponseAt })
   })
 })

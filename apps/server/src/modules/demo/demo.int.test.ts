@@ -85,6 +85,32 @@ describe('seedDemo', () => {
     expect(outOfOrder).toBe(0)
   })
 
+  it('knows which customers wait for an answer and when each ticket was first answered', async () => {
+    // The merge survivor keeps the earlier wait of both tickets instead; every other ticket's
+    // values follow from its messages.
+    const disagree = await count(sql`
+      SELECT count(*)::int AS n FROM tickets t
+        LEFT JOIN LATERAL (
+          SELECT min(i.created_at) FILTER (WHERE i.direction = 'outbound') AS first_reply,
+                 max(i.created_at) FILTER (WHERE i.direction = 'outbound') AS last_reply
+            FROM interactions i WHERE i.ticket_id = t.id) r ON true
+        LEFT JOIN LATERAL (
+          SELECT min(i.created_at) AS since FROM interactions i
+           WHERE i.ticket_id = t.id AND i.direction = 'inbound'
+             AND (r.last_reply IS NULL OR i.created_at > r.last_reply)) w ON true
+       WHERE t.merged_into_id IS NULL
+         AND NOT EXISTS (SELECT 1 FROM interactions m WHERE m.ticket_id = t.id AND m.merged_from_ticket_id IS NOT NULL)
+         AND (t.first_response_at IS DISTINCT FROM r.first_reply OR t.waiting_since IS DISTINCT FROM w.since)`)
+    expect(disagree).toBe(0)
+    const waitingOpen = await count(
+      sql`SELECT count(*)::int AS n FROM tickets WHERE waiting_since IS NOT NULL AND status IN ('new', 'open')`,
+    )
+    expect(waitingOpen).toBeGreaterThanOrEqual(3)
+    expect(
+      await count(sql`SELECT count(*)::int AS n FROM tickets WHERE first_response_at IS NOT NULL`),
+    ).toBeGreaterThanOrEqual(20)
+  })
+
   it('stores customers with emails and E.164 phones, German and English', async () => {
     const phones = await rows<{ phone: string }>(sql`SELECT phone FROM customer_phones`)
     expect(phones.length).toBeGreaterThanOrEqual(20)

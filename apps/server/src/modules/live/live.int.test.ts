@@ -201,3 +201,189 @@ describe('live updates over time', () => {
     expect(closed).toEqual({ code: CLOSE_SESSION_ENDED, reason: 'session ended' })
   })
 })
+
+describe('presence', () => {
+  type Presence = {
+    type: 'presence'
+    ticketId: string
+    at: string
+    data: { staff: { id: string; name: string }; state: string; connectionId: string }
+  }
+  const presenceOf = (c: Connection, ticketId?: string) =>
+    c.received.filter((m) => m.type === 'presence' && (!ticketId || m.ticketId === ticketId)) as Presence[]
+  const waitForPresence = async (c: Connection, ticketId: string, state: string, count = 1) => {
+    const until = Date.now() + 5000
+    for (;;) {
+      const hits = presenceOf(c, ticketId).filter((m) => m.data.state === state)
+      if (hits.length >= count) return hits[count - 1]!
+      if (Date.now() > until) throw new Error(`no presence ${state} for ${ticketId} within 5 s`)
+      await new Promise((r) => setTimeout(r, 20))
+    }
+  }
+  const send = (c: Connection, ticketId: string, state: string, extra: Record<string, unknown> = {}) =>
+    c.ws.send(JSON.stringify({ type: 'presence', ticketId, state, ...extra }))
+  const open = async (headers: Record<string, string>) => {
+    const c = await connect(base, headers)
+    sockets.push(c.ws)
+    return c
+  }
+
+  let team: { id: string }
+  let otherTeam: { id: string }
+  let anna: Awaited<ReturnType<TestApp['buildStaff']>>
+  let bernd: Awaited<ReturnType<TestApp['buildStaff']>>
+  let carla: Awaited<ReturnType<TestApp['buildStaff']>>
+  let admin: Awaited<ReturnType<TestApp['buildStaff']>>
+  beforeAll(async () => {
+    team = await t.buildTeam()
+    otherTeam = await t.buildTeam()
+    anna = await t.buildStaff({ teams: [{ teamId: team.id }], name: 'Anna Anwesend' })
+    bernd = await t.buildStaff({ teams: [{ teamId: team.id }], name: 'Bernd Beobachter' })
+    carla = await t.buildStaff({ teams: [{ teamId: otherTeam.id }], name: 'Carla Anderswo' })
+    admin = await t.buildStaff({ role: 'admin', name: 'Ada Admin' })
+  })
+
+  it('tells the others who may see the ticket who is viewing and typing, with the name the desk knows', async () => {
+    const ticket = await t.buildTicket({ teamId: team.id })
+    const a = await open(anna.headers)
+    const aSecondTab = await open(anna.headers)
+    const b = await open(bernd.headers)
+    const c = await open(carla.headers)
+    const boss = await open(admin.headers)
+
+    // A client cannot choose the name or the connection others see.
+    send(a, ticket.id, 'viewing', { staff: { id: carla.id, name: 'Mallory' }, connectionId: 'spoofed' })
+    const seen = await waitForPresence(b, ticket.id, 'viewing')
+    expect(seen).toEqual({
+      type: 'presence',
+      ticketId: ticket.id,
+      at: expect.any(String),
+      data: {
+        staff: { id: anna.id, name: 'Anna Anwesend' },
+        state: 'viewing',
+        connectionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      },
+    })
+    expect(new Date(seen.at).getTime()).toBeGreaterThan(Date.now() - 60_000)
+    expect(await waitForPresence(boss, ticket.id, 'viewing')).toEqual(seen)
+    // Anna's other tab hears it; the sending connection does not.
+    expect(await waitForPresence(aSecondTab, ticket.id, 'viewing')).toEqual(seen)
+
+    send(a, ticket.id, 'typing')
+    const typing = await waitForPresence(b, ticket.id, 'typing')
+    expect(typing.data).toEqual({ ...seen.data, state: 'typing' })
+
+    // Events arrive in order: once these later tickets are here, any presence would have come first.
+    const laterInTeam = await t.buildTicket({ teamId: team.id })
+    await a.waitFor(laterInTeam.id, 'ticket.created')
+    const laterInOther = await t.buildTicket({ teamId: otherTeam.id })
+    await c.waitFor(laterInOther.id, 'ticket.created')
+    expect(presenceOf(a)).toEqual([])
+    expect(presenceOf(c)).toEqual([])
+    for (const ws of [a, aSecondTab, b, c, boss]) ws.ws.close()
+  })
+
+  it('ignores presence for a ticket the sender may not see, or that does not exist', async () => {
+    const hidden = await t.buildTicket({ teamId: otherTeam.id })
+    const visible = await t.buildTicket({ teamId: team.id })
+    const a = await open(anna.headers)
+    const boss = await open(admin.headers)
+    const c = await open(carla.headers)
+    send(a, hidden.id, 'viewing')
+    send(a, hidden.id, 'typing')
+    send(a, hidden.number as unknown as string, 'viewing')
+    send(a, '0190a000-0000-7000-8000-000000000000', 'viewing')
+    send(a, visible.id, 'viewing') // handled after the others: once it is here, they would be too
+    await waitForPresence(boss, visible.id, 'viewing')
+    expect(presenceOf(boss).map((m) => m.ticketId)).toEqual([visible.id])
+    const later = await t.buildTicket({ teamId: otherTeam.id })
+    await c.waitFor(later.id, 'ticket.created')
+    expect(presenceOf(c)).toEqual([])
+    expect(a.ws.readyState).toBe(WebSocket.OPEN)
+    for (const ws of [a, boss, c]) ws.ws.close()
+  })
+
+  it('says left for every ticket a connection was still on when it closes', async () => {
+    const one = await t.buildTicket({ teamId: team.id })
+    const two = await t.buildTicket({ teamId: team.id })
+    const three = await t.buildTicket({ teamId: team.id })
+    const a = await open(anna.headers)
+    const b = await open(bernd.headers)
+    send(a, one.id, 'viewing')
+    send(a, two.id, 'typing')
+    send(a, three.id, 'viewing')
+    send(a, three.id, 'left')
+    const leftThree = await waitForPresence(b, three.id, 'left')
+    await waitForPresence(b, two.id, 'typing')
+    a.ws.close()
+    const leftOne = await waitForPresence(b, one.id, 'left')
+    const leftTwo = await waitForPresence(b, two.id, 'left')
+    for (const left of [leftOne, leftTwo]) {
+      expect(left.data).toEqual({ ...leftThree.data, state: 'left' })
+    }
+    // 'left' was said for the third ticket already; closing does not repeat it.
+    const later = await t.buildTicket({ teamId: team.id })
+    await b.waitFor(later.id, 'ticket.created')
+    expect(presenceOf(b, three.id).map((m) => m.data.state)).toEqual(['viewing', 'left'])
+
+    // A connection that is dropped without a close frame leaves too.
+    const dropped = await open(anna.headers)
+    send(dropped, one.id, 'viewing')
+    await waitForPresence(b, one.id, 'viewing', 2)
+    dropped.ws.terminate()
+    await waitForPresence(b, one.id, 'left', 2)
+    b.ws.close()
+  })
+
+  it('ignores frames it does not understand and keeps the socket open', async () => {
+    const ticket = await t.buildTicket({ teamId: team.id })
+    const a = await open(anna.headers)
+    const b = await open(bernd.headers)
+    for (const frame of [
+      'hello',
+      '',
+      '{',
+      'null',
+      '42',
+      '[]',
+      '{}',
+      '{"type":"presence"}',
+      JSON.stringify({ type: 'presence', ticketId: 'not-a-uuid', state: 'viewing' }),
+      JSON.stringify({ type: 'presence', ticketId: ticket.id, state: 'sleeping' }),
+      JSON.stringify({ type: 'presence', ticketId: ticket.id }),
+      JSON.stringify({ type: 'subscribe', ticketId: ticket.id, state: 'viewing' }),
+      JSON.stringify({ type: 'presence', ticketId: [ticket.id], state: 'viewing' }),
+      `{"type":"presence","ticketId":"${ticket.id}","state":"viewing","x":"${'y'.repeat(3000)}"`,
+    ]) {
+      a.ws.send(frame)
+    }
+    a.ws.send(Buffer.from([0, 1, 2, 3]), { binary: true })
+    send(a, ticket.id, 'viewing')
+    const seen = await waitForPresence(b, ticket.id, 'viewing')
+    expect(seen.data.staff.id).toBe(anna.id)
+    expect(presenceOf(b, ticket.id)).toHaveLength(1)
+    expect(a.ws.readyState).toBe(WebSocket.OPEN)
+    // Still connected and still receiving.
+    const later = await t.buildTicket({ teamId: team.id })
+    await a.waitFor(later.id, 'ticket.created')
+    for (const ws of [a, b]) ws.ws.close()
+  })
+
+  it('drops frames beyond 20 in 10 seconds from one socket', async () => {
+    const ticket = await t.buildTicket({ teamId: team.id })
+    const a = await open(anna.headers)
+    const b = await open(bernd.headers)
+    for (let i = 0; i < 40; i++) send(a, ticket.id, i % 2 === 0 ? 'viewing' : 'typing')
+    await waitForPresence(b, ticket.id, 'typing', 10)
+    const later = await t.buildTicket({ teamId: team.id })
+    await b.waitFor(later.id, 'ticket.created')
+    await new Promise((r) => setTimeout(r, 200))
+    expect(presenceOf(b, ticket.id)).toHaveLength(20)
+    expect(a.ws.readyState).toBe(WebSocket.OPEN)
+    // Another socket has its own allowance.
+    const other = await open(anna.headers)
+    send(other, ticket.id, 'left')
+    await waitForPresence(b, ticket.id, 'left')
+    for (const ws of [a, b, other]) ws.ws.close()
+  })
+})

@@ -1,11 +1,25 @@
+import { randomUUID } from 'node:crypto'
 import websocket from '@fastify/websocket'
+import type { PresenceState } from '@tresen/contract'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { WebSocket } from 'ws'
+import type { Clock } from '../../platform/clock.ts'
 import type { Actor } from '../../platform/context.ts'
+import type { Queryable } from '../../platform/db.ts'
 import { AppError } from '../../platform/errors.ts'
-import { type DeskEvent, EventListener } from '../../platform/events.ts'
-import { mayReceive, originAllowed, toMessage } from './live.policy.ts'
+import { type DeskEvent, EventListener, publishEvent } from '../../platform/events.ts'
+import { findStaffById } from '../staff/index.ts'
+import { findVisibleTicketScope, type TicketScope } from '../tickets/index.ts'
+import {
+  type FrameBudget,
+  mayReceive,
+  originAllowed,
+  PRESENCE,
+  parsePresence,
+  takeFrame,
+  toMessage,
+} from './live.policy.ts'
 
 export type LiveOptions = {
   /** The database whose desk events are streamed; this process opens one LISTEN connection to it. */
@@ -20,6 +34,9 @@ type PluginOptions = LiveOptions & {
   publicUrl: string
   /** Who the credentials of an upgrade request belong to now, or undefined when they no longer work. */
   reauthenticate: (credentials: Headers) => Promise<Actor | undefined>
+  /** The pool (never a transaction): presence checks tickets and publishes at once. */
+  db: Queryable
+  clock: Clock
 }
 
 export const LIVE_PATH = '/api/v1/live'
@@ -29,13 +46,24 @@ export const DEFAULT_SESSION_CHECK_MS = 5 * 60_000
 export const CLOSE_SESSION_ENDED = 4401
 // A client that cannot keep up with this much unsent data is dropped; it reconnects and reloads.
 const MAX_BUFFERED_BYTES = 1024 * 1024
+// Tickets one connection can be present on at once; announcing more says 'left' for the oldest.
+const MAX_PRESENCE_PER_SOCKET = 20
 
 type Client = {
+  /** Random per connection: presence names it, so the sender's own socket is skipped. */
+  connectionId: string
   socket: WebSocket
   actor: Actor
   credentials: Headers
   alive: boolean
   check: NodeJS.Timeout
+  budget: FrameBudget
+  /** The staff member's name as presence shows it, read from the database once. */
+  name?: string
+  /** Tickets this connection said it is viewing or typing on, with who may see them. */
+  presence: Map<string, TicketScope>
+  /** Presence messages are handled one after another, so 'viewing' cannot overtake 'left'. */
+  queue: Promise<void>
 }
 
 /** Only the header that authenticated the upgrade is kept, to check it again later. */
@@ -51,6 +79,8 @@ const credentialsOf = (req: FastifyRequest) => {
  * Live updates: `GET /api/v1/live` upgrades to a WebSocket that receives the desk events its staff
  * member may see, as JSON `{ type, ticketId, at, data }`. One LISTEN connection per process feeds
  * every socket of that process, so an event committed by any process reaches every client.
+ * Clients may send presence frames (`{ type: 'presence', ticketId, state }`); the others who may
+ * see that ticket receive them as events of type 'presence', on every process.
  */
 export const livePlugin = fp(
   async (app: FastifyInstance, opts: PluginOptions) => {
@@ -64,7 +94,8 @@ export const livePlugin = fp(
     listener.on('event', (event: DeskEvent) => {
       let message: string | undefined
       for (const client of clients) {
-        if (client.socket.readyState !== client.socket.OPEN || !mayReceive(client.actor, event)) continue
+        if (client.socket.readyState !== client.socket.OPEN) continue
+        if (!mayReceive(client.actor, event, client.connectionId)) continue
         if (client.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
           client.socket.terminate()
           continue
@@ -97,12 +128,67 @@ export const livePlugin = fp(
         app.log.warn({ err }, 'live updates: could not check a session again')
         return
       }
-      if (actor) client.actor = actor
-      else client.socket.close(CLOSE_SESSION_ENDED, 'session ended')
+      if (actor) {
+        client.actor = actor
+        client.name = undefined // read again, should it have changed
+      } else client.socket.close(CLOSE_SESSION_ENDED, 'session ended')
+    }
+
+    /**
+     * Presence goes to every process at once: NOTIFY on the pool, outside any transaction, as a
+     * desk event of type 'presence' with the ticket's scope, so each process forwards it to the
+     * sockets whose user may see the ticket, like any other event.
+     */
+    const publishPresence = async (
+      client: Client,
+      ticketId: string,
+      scope: TicketScope,
+      state: PresenceState,
+    ) => {
+      if (client.actor.kind !== 'staff') return
+      client.name ??= (await findStaffById(opts.db, client.actor.id))?.name ?? ''
+      await publishEvent(opts.db, {
+        type: PRESENCE,
+        ticketId,
+        teamId: scope.teamId,
+        assigneeId: scope.assigneeId,
+        at: opts.clock.now().toISOString(),
+        data: { staff: { id: client.actor.id, name: client.name }, state, connectionId: client.connectionId },
+      })
+    }
+
+    const onPresence = async (client: Client, ticketId: string, state: PresenceState) => {
+      const scope = await findVisibleTicketScope({ db: opts.db, actor: client.actor }, ticketId)
+      if (!scope) return // hidden or missing: nobody hears about it
+      const ticketScope = { teamId: scope.teamId, assigneeId: scope.assigneeId }
+      client.presence.delete(ticketId)
+      if (state !== 'left') {
+        client.presence.set(ticketId, ticketScope)
+        if (client.presence.size > MAX_PRESENCE_PER_SOCKET) {
+          const [oldestId, oldestScope] = client.presence.entries().next().value!
+          client.presence.delete(oldestId)
+          await publishPresence(client, oldestId, oldestScope, 'left')
+        }
+      }
+      await publishPresence(client, ticketId, ticketScope, state)
+    }
+
+    /** Says 'left' for every ticket the connection was still present on. */
+    const leaveAll = async (client: Client) => {
+      const present = [...client.presence]
+      client.presence.clear()
+      for (const [ticketId, scope] of present) await publishPresence(client, ticketId, scope, 'left')
+    }
+
+    const enqueue = (client: Client, log: FastifyInstance['log'], task: () => Promise<void>) => {
+      client.queue = client.queue.then(task).catch((err: Error) => {
+        // The database may be briefly away; presence is best effort and the socket stays open.
+        log.warn({ err }, 'live updates: could not publish presence')
+      })
     }
 
     if (!app.hasDecorator('websocketServer')) {
-      // Clients send nothing but pongs and the close frame.
+      // Clients send pongs, presence frames (about 100 bytes) and the close frame.
       await app.register(websocket, { options: { maxPayload: 4096 } })
     }
 
@@ -125,32 +211,46 @@ export const livePlugin = fp(
       },
       (socket, req) => {
         const client: Client = {
+          connectionId: randomUUID(),
           socket,
           actor: req.auth!.actor,
           credentials: credentialsOf(req),
           alive: true,
           check: setInterval(() => void recheck(client), sessionCheckMs),
+          budget: { windowStart: Date.now(), used: 0 },
+          presence: new Map(),
+          queue: Promise.resolve(),
         }
         client.check.unref()
         clients.add(client)
         socket.on('pong', () => {
           client.alive = true
         })
+        // Anything but a valid presence frame within the rate limit is ignored; the socket stays open.
+        socket.on('message', (data, isBinary) => {
+          if (!clients.has(client) || !takeFrame(client.budget, Date.now()) || isBinary) return
+          const input = parsePresence(String(data))
+          if (input) enqueue(client, req.log, () => onPresence(client, input.ticketId, input.state))
+        })
         socket.on('error', (err) => req.log.warn({ err }, 'live updates: socket error'))
         socket.on('close', () => {
           clearInterval(client.check)
-          clients.delete(client)
+          if (clients.delete(client)) enqueue(client, req.log, () => leaveAll(client))
         })
       },
     )
 
     app.addHook('onClose', async () => {
       clearInterval(heartbeat)
-      for (const client of clients) {
-        clearInterval(client.check)
-        client.socket.terminate()
-      }
+      const closing = [...clients]
       clients.clear()
+      // Other processes' clients hear that this process's people left before it goes away.
+      for (const client of closing) {
+        clearInterval(client.check)
+        enqueue(client, app.log, () => leaveAll(client))
+      }
+      await Promise.all(closing.map((client) => client.queue))
+      for (const client of closing) client.socket.terminate()
       await listener.close()
     })
   },

@@ -9,6 +9,7 @@ export {
   assignTicket,
   closeSolvedTickets,
   createTicket,
+  findVisibleTicketScope,
   getTicketDetail,
   listTickets,
   mergeTicket,

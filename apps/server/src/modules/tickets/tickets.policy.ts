@@ -64,3 +64,28 @@ export const statusTimestamps = (
   }
   return out
 }
+
+export type ResponseTimes = { waitingSince: Date | null; firstResponseAt: Date | null }
+
+/**
+ * How a public message moves a ticket's waiting time: a customer's message starts the wait
+ * (unless one is already running); a staff reply ends it and, the first time, is the first
+ * response. Notes change nothing. Returns only what changes.
+ */
+export const responseTimes = (
+  ticket: ResponseTimes,
+  direction: 'inbound' | 'outbound' | 'internal',
+  now: Date,
+): Partial<ResponseTimes> => {
+  if (direction === 'inbound') return ticket.waitingSince ? {} : { waitingSince: now }
+  if (direction === 'outbound') {
+    return {
+      ...(ticket.waitingSince ? { waitingSince: null } : {}),
+      ...(ticket.firstResponseAt ? {} : { firstResponseAt: now }),
+    }
+  }
+  return {}
+}
+
+/** The earlier of two optional times (a merge keeps the longer wait and the first response). */
+export const earliest = (a: Date | null, b: Date | null) => (a && b ? (a <= b ? a : b) : (a ?? b))

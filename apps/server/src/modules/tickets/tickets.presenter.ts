@@ -25,6 +25,8 @@ export const presentTicket = (row: repo.TicketWithNames): Ticket => {
     updatedAt: t.updatedAt.toISOString(),
     solvedAt: t.solvedAt?.toISOString() ?? null,
     closedAt: t.closedAt?.toISOString() ?? null,
+    waitingSince: t.waitingSince?.toISOString() ?? null,
+    firstResponseAt: t.firstResponseAt?.toISOString() ?? null,
   }
 }
 

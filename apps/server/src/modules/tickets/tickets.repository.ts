@@ -54,6 +54,15 @@ export const findVisibleForUpdate = async (db: Queryable, actor: Actor, id: stri
   return row
 }
 
+/** Who may see a ticket (its team and assignee), when the actor may see it; for presence. */
+export const findVisibleScope = async (db: Queryable, actor: Actor, id: string) => {
+  const [row] = await db
+    .select({ id: tickets.id, teamId: tickets.teamId, assigneeId: tickets.assigneeId })
+    .from(tickets)
+    .where(where(eq(tickets.id, id), visibleTo(actor)))
+  return row
+}
+
 /** Resolves a ticket number to a ticket id; a merged number resolves to the ticket it was merged into. */
 export const idForNumber = async (db: Queryable, number: number) => {
   const [row] = await db
@@ -178,6 +187,8 @@ export const countSearchHits = (db: Queryable, actor: Actor, q: string, cap: num
 export type ListFilter = {
   statuses?: string[]
   teamId?: string
+  /** Tickets of any of these teams (the caller's own teams); an empty list matches nothing. */
+  teamIds?: string[]
   assigneeId?: string | null
   customerId?: string
   tag?: string
@@ -187,9 +198,26 @@ export type ListFilter = {
    * 'walk' reads the inbox order and keeps matching tickets, which is quick when hits are many.
    */
   searchPlan?: 'collect' | 'walk'
-  sort: 'updated' | 'created'
+  sort: 'updated' | 'created' | 'waiting'
   limit: number
-  after?: { at: Date; id: string }
+  /** The sort key and id of the last row of the previous page; `at` is null only for 'waiting'. */
+  after?: { at: Date | null; id: string }
+}
+
+/**
+ * The 'waiting' order: the longest-waiting customer first, then tickets where nothing waits.
+ * NULL counts as 'infinity' (the same expression as the waiting indexes), so a cursor is one row
+ * comparison an index walk can start from.
+ */
+const waitingKey = sql`coalesce(${tickets.waitingSince}, 'infinity'::timestamptz)`
+
+const afterCursor = (f: ListFilter, sortCol: typeof tickets.updatedAt | typeof tickets.createdAt) => {
+  if (!f.after) return undefined
+  if (f.sort === 'waiting') {
+    const at = f.after.at ? f.after.at.toISOString() : 'infinity'
+    return sql`(${waitingKey}, ${tickets.id}) > (${at}::timestamptz, ${f.after.id}::uuid)`
+  }
+  return sql`(${sortCol}, ${tickets.id}) < (${f.after.at?.toISOString() ?? 'infinity'}::timestamptz, ${f.after.id}::uuid)`
 }
 
 /**
@@ -208,6 +236,7 @@ export const listVisible = (db: Queryable, actor: Actor, f: ListFilter) => {
     isNull(tickets.mergedIntoId),
     f.statuses?.length ? inArray(tickets.status, f.statuses as TicketRow['status'][]) : undefined,
     f.teamId ? eq(tickets.teamId, f.teamId) : undefined,
+    f.teamIds ? (f.teamIds.length > 0 ? inArray(tickets.teamId, f.teamIds) : sql`false`) : undefined,
     f.assigneeId === null
       ? isNull(tickets.assigneeId)
       : f.assigneeId
@@ -221,13 +250,13 @@ export const listVisible = (db: Queryable, actor: Actor, f: ListFilter) => {
           sql`${tickets.id} IN (SELECT ${tickets.id} FROM ${tickets} WHERE ${where(textMatch(f.q), visibleTo(actor))} LIMIT ${SEARCH_COLLECT_LIMIT})`
         : textMatch(f.q)
       : undefined,
-    f.after
-      ? sql`(${sortCol}, ${tickets.id}) < (${f.after.at.toISOString()}::timestamptz, ${f.after.id}::uuid)`
-      : undefined,
+    afterCursor(f, sortCol),
   ]
   return ticketWithNames(db)
     .where(where(...conds))
-    .orderBy(desc(sortCol), desc(tickets.id))
+    .orderBy(
+      ...(f.sort === 'waiting' ? [asc(waitingKey), asc(tickets.id)] : [desc(sortCol), desc(tickets.id)]),
+    )
     .limit(f.limit + 1)
 }
 

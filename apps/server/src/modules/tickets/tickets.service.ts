@@ -10,7 +10,14 @@ import { type Ctx, inTransaction, SYSTEM } from '../../platform/context.ts'
 import { AppError } from '../../platform/errors.ts'
 import { publishEvent } from '../../platform/events.ts'
 import { htmlToText, sanitizeMessageHtml } from '../../platform/html.ts'
-import { authorize, canCreateInTeam, isTransfer, statusTimestamps } from './tickets.policy.ts'
+import {
+  authorize,
+  canCreateInTeam,
+  earliest,
+  isTransfer,
+  responseTimes,
+  statusTimestamps,
+} from './tickets.policy.ts'
 import { presentDetail, presentTicket } from './tickets.presenter.ts'
 import * as repo from './tickets.repository.ts'
 
@@ -98,6 +105,7 @@ export const createTicket = (ctx: Ctx, input: CreateTicketInput) =>
     await checkAssignee(ctx, teamId, input.assigneeId)
     const now = ctx.clock.now()
     const firstBody = input.message ? messageBody(input.message.text, input.message.html) : undefined
+    const firstDirection = input.message ? input.message.direction : undefined
     const ticket = await repo.insertTicket(ctx.db, {
       content: firstBody?.bodyText ?? '',
       subject: input.subject,
@@ -112,6 +120,9 @@ export const createTicket = (ctx: Ctx, input: CreateTicketInput) =>
       createdAt: now,
       updatedAt: now,
       ...statusTimestamps('new', input.status, now),
+      ...(firstDirection
+        ? responseTimes({ waitingSince: null, firstResponseAt: null }, firstDirection, now)
+        : {}),
     })
     if (input.message && firstBody) {
       const m = input.message
@@ -276,7 +287,7 @@ export const addInteraction = (
     if (!status && direction === 'outbound' && ticket.status === 'new') status = 'open'
     if (!status && direction === 'inbound' && ['pending', 'solved', 'on_hold'].includes(ticket.status))
       status = 'open'
-    const set: Partial<repo.TicketRow> = { updatedAt: now }
+    const set: Partial<repo.TicketRow> = { updatedAt: now, ...responseTimes(ticket, direction, now) }
     if (status && status !== ticket.status) {
       Object.assign(set, { status }, statusTimestamps(ticket.status, status, now))
       await repo.insertEvents(ctx.db, [
@@ -322,7 +333,12 @@ export const mergeTicket = (ctx: Ctx, ref: TicketRef, input: MergeTicketInput) =
       closedAt: now,
       updatedAt: now,
     })
-    const updated = await repo.updateTicket(ctx.db, target.id, { tags, updatedAt: now })
+    const updated = await repo.updateTicket(ctx.db, target.id, {
+      tags,
+      waitingSince: earliest(target.waitingSince, source.waitingSince),
+      firstResponseAt: earliest(target.firstResponseAt, source.firstResponseAt),
+      updatedAt: now,
+    })
     await repo.insertEvents(ctx.db, [
       eventRow(
         ctx,
@@ -360,13 +376,16 @@ export const getTicketDetail = async (ctx: Ctx, ref: TicketRef, opts: { afterOwn
   return presentDetail(row, interactions, events, files)
 }
 
-const encodeCursor = (at: Date, id: string) =>
-  Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url')
-const decodeCursor = (cursor: string) => {
+/** A page cursor: the sort key and id of the last row shown (the key is null for a ticket nothing waits on). */
+const encodeCursor = (at: Date | null, id: string) =>
+  Buffer.from(JSON.stringify([at?.toISOString() ?? null, id])).toString('base64url')
+const decodeCursor = (cursor: string, sort: TicketQuery['sort']) => {
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string]
-    const date = new Date(at)
-    if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad cursor')
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown]
+    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad cursor')
+    if (at === null && sort === 'waiting') return { at: null, id }
+    const date = typeof at === 'string' ? new Date(at) : new Date(Number.NaN)
+    if (Number.isNaN(date.getTime())) throw new Error('bad cursor')
     return { at: date, id }
   } catch {
     throw new AppError('ticket.invalid_cursor', undefined, [
@@ -375,7 +394,7 @@ const decodeCursor = (cursor: string) => {
   }
 }
 
-/** Lists the tickets the actor may see, newest first, a page at a time. */
+/** Lists the tickets the actor may see, newest first (or longest waiting first), a page at a time. */
 export const listTickets = async (ctx: Ctx, query: TicketQuery) => {
   const assigneeId =
     query.assigneeId === 'me'
@@ -385,7 +404,9 @@ export const listTickets = async (ctx: Ctx, query: TicketQuery) => {
         : query.assigneeId
   const rows = await repo.listVisible(ctx.db, ctx.actor, {
     statuses: query.status,
-    teamId: query.teamId,
+    ...(query.teamId === 'mine'
+      ? { teamIds: ctx.actor.kind === 'staff' ? ctx.actor.teamIds : [] }
+      : { teamId: query.teamId }),
     assigneeId,
     customerId: query.customerId,
     tag: query.tag,
@@ -398,16 +419,21 @@ export const listTickets = async (ctx: Ctx, query: TicketQuery) => {
       : undefined,
     sort: query.sort,
     limit: query.limit,
-    after: query.cursor ? decodeCursor(query.cursor) : undefined,
+    after: query.cursor ? decodeCursor(query.cursor, query.sort) : undefined,
   })
   const items = rows.slice(0, query.limit)
   const last = items.at(-1)
   const nextCursor =
-    rows.length > query.limit && last
-      ? encodeCursor(query.sort === 'created' ? last.ticket.createdAt : last.ticket.updatedAt, last.ticket.id)
-      : null
+    rows.length > query.limit && last ? encodeCursor(sortKey(last.ticket, query.sort), last.ticket.id) : null
   return { items: items.map(presentTicket), nextCursor }
 }
+
+const sortKey = (ticket: repo.TicketRow, sort: TicketQuery['sort']) =>
+  sort === 'created' ? ticket.createdAt : sort === 'waiting' ? ticket.waitingSince : ticket.updatedAt
+
+/** A ticket's id, team and assignee when the actor may see it; undefined when hidden or missing. */
+export const findVisibleTicketScope = (ctx: Pick<Ctx, 'db' | 'actor'>, id: string) =>
+  repo.findVisibleScope(ctx.db, ctx.actor, id)
 
 /** An attachment the actor may see, with a way to read its bytes. */
 export const getAttachment = async (ctx: Ctx, id: string) => {

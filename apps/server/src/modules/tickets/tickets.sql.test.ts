@@ -40,6 +40,33 @@ const cases: [string, Actor, repo.ListFilter][] = [
   ],
   ['inbox-all-open', admin, { statuses: open, sort: 'updated', limit: 25 }],
   ['inbox-all-open-deep-page', admin, { statuses: open, sort: 'updated', limit: 25, after: cursor }],
+  [
+    'inbox-my-teams-unassigned',
+    agent,
+    {
+      statuses: open,
+      teamIds: agent.kind === 'staff' ? agent.teamIds : [],
+      assigneeId: null,
+      sort: 'updated',
+      limit: 25,
+    },
+  ],
+  [
+    'inbox-team-waiting',
+    agent,
+    {
+      statuses: open,
+      teamId: agent.kind === 'staff' ? agent.teamIds[0] : '',
+      sort: 'waiting',
+      limit: 25,
+      after: cursor,
+    },
+  ],
+  [
+    'inbox-all-waiting-past-waiting',
+    admin,
+    { statuses: open, sort: 'waiting', limit: 25, after: { at: null, id: cursor.id } },
+  ],
   ['search-walk', agent, { q: 'Rücksendung', searchPlan: 'walk', sort: 'updated', limit: 25 }],
   ['search-collect', agent, { q: 'Rücksendung', searchPlan: 'collect', sort: 'updated', limit: 25 }],
 ]

@@ -57,6 +57,13 @@ export const tickets = pgTable(
     solvedAt: timestamp({ withTimezone: true }),
     closedAt: timestamp({ withTimezone: true }),
     /**
+     * The oldest customer message not yet followed by a public staff reply (null: nothing waits).
+     * Kept by the tickets service as messages arrive; the 'waiting' sort reads it.
+     */
+    waitingSince: timestamp({ withTimezone: true }),
+    /** When staff first replied publicly. */
+    firstResponseAt: timestamp({ withTimezone: true }),
+    /**
      * The text of every message and note on the ticket, appended as they arrive (capped), so one
      * GIN index answers a search over subject and conversation and combines with the inbox filters.
      */
@@ -77,6 +84,15 @@ export const tickets = pgTable(
       .where(sql`status IN ('new', 'open', 'pending', 'on_hold') AND merged_into_id IS NULL`),
     index('tickets_open_assignee_updated_idx')
       .on(t.assigneeId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`status IN ('new', 'open', 'pending', 'on_hold') AND merged_into_id IS NULL`),
+    // Longest waiting first, then the tickets where nothing waits: NULL sorts as 'infinity', so a
+    // cursor is one row comparison the index can start from.
+    index('tickets_open_waiting_idx')
+      .on(sql`coalesce(${t.waitingSince}, 'infinity'::timestamptz)`, t.id)
+      .where(sql`status IN ('new', 'open', 'pending', 'on_hold') AND merged_into_id IS NULL`),
+    index('tickets_waiting_idx').on(sql`coalesce(${t.waitingSince}, 'infinity'::timestamptz)`, t.id),
+    index('tickets_open_team_waiting_idx')
+      .on(t.teamId, sql`coalesce(${t.waitingSince}, 'infinity'::timestamptz)`, t.id)
       .where(sql`status IN ('new', 'open', 'pending', 'on_hold') AND merged_into_id IS NULL`),
     index('tickets_created_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('tickets_status_updated_idx').on(

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { Actor } from '../../platform/context.ts'
-import { canCreateInTeam, canSee, isTransfer, statusTimestamps } from './tickets.policy.ts'
+import {
+  canCreateInTeam,
+  canSee,
+  earliest,
+  isTransfer,
+  responseTimes,
+  statusTimestamps,
+} from './tickets.policy.ts'
 
 const agent: Actor = { kind: 'staff', id: 'a1', role: 'agent', teamIds: ['t1', 't2'], supervisedTeamIds: [] }
 const supervisor: Actor = {
@@ -59,5 +66,55 @@ describe('tickets.policy statusTimestamps', () => {
     expect(statusTimestamps('solved', 'closed', now)).toEqual({ closedAt: now })
     expect(statusTimestamps('solved', 'open', now)).toEqual({ solvedAt: null, closedAt: null })
     expect(statusTimestamps('open', 'open', now)).toEqual({})
+  })
+})
+
+describe('tickets.policy responseTimes', () => {
+  const t0 = new Date('2026-03-02T09:00:00Z')
+  const now = new Date('2026-03-02T12:00:00Z')
+  const none = { waitingSince: null, firstResponseAt: null }
+  it.each([
+    ['a customer message starts the wait', none, 'inbound', { waitingSince: now }],
+    [
+      'a second customer message keeps the older wait',
+      { waitingSince: t0, firstResponseAt: null },
+      'inbound',
+      {},
+    ],
+    [
+      'the first staff reply ends the wait and is the first response',
+      { waitingSince: t0, firstResponseAt: null },
+      'outbound',
+      { waitingSince: null, firstResponseAt: now },
+    ],
+    [
+      'a later staff reply ends the wait but keeps the first response',
+      { waitingSince: t0, firstResponseAt: t0 },
+      'outbound',
+      { waitingSince: null },
+    ],
+    [
+      'a reply when nothing waits changes nothing after the first',
+      { waitingSince: null, firstResponseAt: t0 },
+      'outbound',
+      {},
+    ],
+    ['a note changes nothing', { waitingSince: t0, firstResponseAt: null }, 'internal', {}],
+  ] as const)('%s', (_name, ticket, direction, expected) => {
+    expect(responseTimes(ticket, direction, now)).toEqual(expected)
+  })
+})
+
+describe('tickets.policy earliest', () => {
+  const a = new Date('2026-01-01T00:00:00Z')
+  const b = new Date('2026-01-02T00:00:00Z')
+  it.each([
+    [a, b, a],
+    [b, a, a],
+    [null, b, b],
+    [a, null, a],
+    [null, null, null],
+  ])('earliest(%s, %s) is %s', (x, y, expected) => {
+    expect(earliest(x, y)).toEqual(expected)
   })
 })

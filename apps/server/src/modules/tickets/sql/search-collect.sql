@@ -16,6 +16,8 @@ select
   "tickets"."updated_at",
   "tickets"."solved_at",
   "tickets"."closed_at",
+  "tickets"."waiting_since",
+  "tickets"."first_response_at",
   "teams"."name",
   "staff_users"."name",
   "customers"."name",

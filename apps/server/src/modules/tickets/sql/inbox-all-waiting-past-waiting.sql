@@ -1,0 +1,51 @@
+select
+  "tickets"."id",
+  "tickets"."number",
+  "tickets"."subject",
+  "tickets"."status",
+  "tickets"."priority",
+  "tickets"."channel",
+  "tickets"."team_id",
+  "tickets"."assignee_id",
+  "tickets"."customer_id",
+  "tickets"."language",
+  "tickets"."tags",
+  "tickets"."merged_into_id",
+  "tickets"."version",
+  "tickets"."created_at",
+  "tickets"."updated_at",
+  "tickets"."solved_at",
+  "tickets"."closed_at",
+  "tickets"."waiting_since",
+  "tickets"."first_response_at",
+  "teams"."name",
+  "staff_users"."name",
+  "customers"."name",
+  "merged_target"."number"
+from
+  "tickets"
+  left join "teams" on "teams"."id" = "tickets"."team_id"
+  left join "staff_users" on "staff_users"."id" = "tickets"."assignee_id"
+  inner join "customers" on "customers"."id" = "tickets"."customer_id"
+  left join "tickets" "merged_target" on "merged_target"."id" = "tickets"."merged_into_id"
+where
+  (
+    "tickets"."merged_into_id" is null
+    and "tickets"."status" in ($1, $2, $3, $4)
+    and (
+      coalesce(
+        "tickets"."waiting_since",
+        'infinity'::timestamptz
+      ),
+      "tickets"."id"
+    ) > ($5::timestamptz, $6::uuid)
+  )
+order by
+  coalesce(
+    "tickets"."waiting_since",
+    'infinity'::timestamptz
+  ) asc,
+  "tickets"."id" asc
+limit
+  $7;
+-- params: ["new","open","pending","on_hold","infinity","00000000-0000-7000-8000-0000000000cc",26]
