@@ -63,7 +63,7 @@ test('an agent works a ticket from the inbox to solved: reply, note, transfer wi
   await expect(page.getByTestId('reply-text')).toHaveValue('')
 
   // An internal note, shown differently
-  await page.keyboard.press('Escape')
+  await page.getByTestId('reply-text').blur()
   await page.locator('body').press('n')
   await expect(page.getByTestId('reply-text')).toBeFocused()
   await page.getByTestId('reply-text').fill('Kunde ist Stammkunde.')
@@ -83,7 +83,10 @@ test('an agent works a ticket from the inbox to solved: reply, note, transfer wi
     page.getByTestId('timeline-event').filter({ hasText: 'Oliver kennt den Lieferanten.' }),
   ).toBeVisible()
 
-  // Solved with the last reply
+  // Solved with the last reply (r switches the editor back from note to reply)
+  await page.getByTestId('reply-text').blur()
+  await page.locator('body').press('r')
+  await expect(page.getByTestId('reply-send-solve')).toBeVisible()
   await page.getByTestId('reply-text').fill('Erledigt, vielen Dank für Ihre Geduld!')
   await page.getByTestId('reply-send-solve').click()
   await expect(page.getByTestId('ticket-status')).toHaveValue('Gelöst')

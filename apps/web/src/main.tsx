@@ -26,8 +26,8 @@ const queryClient = new QueryClient({
 
 const theme = createTheme({
   primaryColor: 'blue',
-  // Shade 8 keeps text on white and white on colour at 4.5:1 or more (WCAG AA).
-  primaryShade: { light: 8, dark: 6 },
+  // Shade 9 keeps coloured text on white, and white text on colour, at 4.5:1 or more (WCAG AA).
+  primaryShade: { light: 9, dark: 6 },
   defaultRadius: 'sm',
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
 })

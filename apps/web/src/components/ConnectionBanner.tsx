@@ -10,7 +10,7 @@ export const ConnectionBanner = () => {
   if (status !== 'lost') return null
   return (
     <Alert
-      color="orange"
+      color="red"
       variant="filled"
       radius={0}
       icon={<IconPlugConnectedX size={18} aria-hidden />}

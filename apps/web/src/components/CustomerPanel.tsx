@@ -36,9 +36,7 @@ export const CustomerPanel = ({
             </Anchor>
           )}
           <Group gap={6}>
-            <Badge variant="light" autoContrast>
-              {t(`language.${c.language}`)}
-            </Badge>
+            <Badge variant="default">{t(`language.${c.language}`)}</Badge>
           </Group>
           {c.emails.map((e) => (
             <Group key={e.email} gap={6} wrap="nowrap">

@@ -8,7 +8,7 @@ const SHORTCUTS: [string[], string][] = [
   [['x'], 'shortcuts.select'],
   [['r'], 'shortcuts.reply'],
   [['n'], 'shortcuts.note'],
-  [['Esc'], 'shortcuts.back'],
+  [['u'], 'shortcuts.back'],
   [['/'], 'shortcuts.search'],
   [['?'], 'shortcuts.help'],
 ]

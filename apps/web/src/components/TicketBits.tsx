@@ -1,6 +1,7 @@
 import { Badge, Tooltip } from '@mantine/core'
 import {
   IconApi,
+  IconArrowUp,
   IconBuildingStore,
   IconMail,
   IconMessageCircle,
@@ -48,7 +49,11 @@ const STATUS_COLORS: Record<TicketStatus, string> = {
 export const StatusBadge = ({ status }: { status: TicketStatus }) => {
   const { t } = useTranslation()
   return (
-    <Badge color={STATUS_COLORS[status]} variant="light" autoContrast>
+    <Badge
+      color={STATUS_COLORS[status]}
+      variant="dot"
+      styles={{ label: { color: 'var(--mantine-color-text)' } }}
+    >
       {t(`status.${status}`)}
     </Badge>
   )
@@ -66,8 +71,12 @@ export const PriorityBadge = ({ priority }: { priority: TicketPriority }) => {
   return (
     <Badge
       color={PRIORITY_COLORS[priority]}
-      variant={priority === 'urgent' ? 'filled' : 'outline'}
-      autoContrast
+      variant={priority === 'urgent' ? 'filled' : 'default'}
+      leftSection={
+        priority === 'high' ? (
+          <IconArrowUp size={12} color="var(--mantine-color-orange-7)" aria-hidden />
+        ) : undefined
+      }
     >
       {t(`priority.${priority}`)}
     </Badge>

@@ -32,8 +32,8 @@ const InteractionEntry = ({ entry }: { entry: Interaction }) => {
           </Text>
           <Badge
             size="xs"
-            variant={isNote ? 'filled' : 'light'}
-            color={isNote ? 'yellow' : entry.direction === 'inbound' ? 'gray' : 'blue'}
+            variant={isNote ? 'filled' : 'default'}
+            color={isNote ? 'yellow' : undefined}
             leftSection={isNote ? <IconLock size={10} aria-hidden /> : undefined}
             autoContrast
           >

@@ -69,6 +69,7 @@ export const TransferDialog = ({ opened, onClose, teamId, assigneeId, onSubmit, 
       closeButtonProps={{ 'aria-label': t('common.close') }}
     >
       <form
+        noValidate
         onSubmit={(e) => {
           e.preventDefault()
           void submit()

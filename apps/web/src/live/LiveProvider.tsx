@@ -43,6 +43,10 @@ export const LiveProvider = ({ children }: { children: ReactNode }) => {
   const listeners = useRef(new Set<(m: LiveMessage) => void>())
   // ticketId -> staffId -> presence
   const [presence, setPresence] = useState<Map<string, Map<string, Presence>>>(new Map())
+  const presenceRef = useRef(presence)
+  presenceRef.current = presence
+  // What this tab itself says, per ticket: sent again after a reconnect and to newcomers.
+  const mine = useRef(new Map<string, PresenceState>())
   const wasOpen = useRef(false)
 
   useEffect(() => {
@@ -64,6 +68,14 @@ export const LiveProvider = ({ children }: { children: ReactNode }) => {
       if (message.type === 'presence' && message.ticketId && message.data) {
         const staff = message.data.staff as { id: string; name: string }
         const state = message.data.state as PresenceState
+        // Someone new on a ticket this tab is on: tell them at once, not only at the next repeat.
+        const own = mine.current.get(message.ticketId)
+        const known = presenceRef.current.get(message.ticketId)?.has(staff.id)
+        if (own && state !== 'left' && !known) {
+          socketRef.current?.send(
+            JSON.stringify({ type: 'presence', ticketId: message.ticketId, state: own }),
+          )
+        }
         setPresence((old) => {
           const next = new Map(old)
           const forTicket = new Map(next.get(message.ticketId!) ?? [])
@@ -93,6 +105,9 @@ export const LiveProvider = ({ children }: { children: ReactNode }) => {
       socket.onopen = () => {
         attempt = 0
         setStatus('open')
+        for (const [ticketId, state] of mine.current) {
+          socket.send(JSON.stringify({ type: 'presence', ticketId, state }))
+        }
         // After a gap, anything may have changed.
         if (wasOpen.current) void queryClient.invalidateQueries({ queryKey: ['tickets'] })
         wasOpen.current = true
@@ -150,6 +165,8 @@ export const LiveProvider = ({ children }: { children: ReactNode }) => {
   }, [queryClient])
 
   const sendPresence = useCallback((ticketId: string, state: PresenceState) => {
+    if (state === 'left') mine.current.delete(ticketId)
+    else mine.current.set(ticketId, state)
     const socket = socketRef.current
     if (socket?.readyState === WebSocket.OPEN)
       socket.send(JSON.stringify({ type: 'presence', ticketId, state }))

@@ -56,7 +56,7 @@ export const SignInPage = () => {
     <Center mih="100vh" p="md">
       <main style={{ width: '100%', maxWidth: 400 }}>
         <Paper withBorder shadow="sm" p="xl" radius="md">
-          <form onSubmit={submit} noValidate={false}>
+          <form onSubmit={submit} noValidate>
             <Stack>
               <Group justify="space-between">
                 <Title order={1} size="h3">

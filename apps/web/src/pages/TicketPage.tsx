@@ -108,9 +108,11 @@ const TicketPage = () => {
   useHotkeys([
     ['r', () => editor.current?.focus('reply')],
     ['n', () => editor.current?.focus('note')],
-    ['Escape', () => navigate(-1)],
+    ['u', () => navigate(-1)],
   ])
 
+  const typingEnds = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+  useEffect(() => () => clearTimeout(typingEnds.current), [])
   const onTyping = () => {
     if (!ticketId) return
     const now = Date.now()
@@ -118,6 +120,12 @@ const TicketPage = () => {
       lastTyping.current = now
       sendPresence(ticketId, 'typing')
     }
+    // After a pause the agent is only viewing again.
+    clearTimeout(typingEnds.current)
+    typingEnds.current = setTimeout(() => {
+      lastTyping.current = 0
+      sendPresence(ticketId, 'viewing')
+    }, 8000)
   }
 
   const fail = (err: unknown) => notifications.show({ color: 'red', message: (err as Error).message })

@@ -111,7 +111,7 @@ const UsersAdminPage = () => {
               <Table.Td>
                 <Group gap={4}>
                   {u.teams.map((x) => (
-                    <Badge key={x.id} variant={x.role === 'supervisor' ? 'filled' : 'light'} autoContrast>
+                    <Badge key={x.id} variant={x.role === 'supervisor' ? 'filled' : 'default'} autoContrast>
                       {x.name}
                     </Badge>
                   ))}
