@@ -1,4 +1,5 @@
 import { FOLD_FROM, FOLD_TO } from '../../apps/server/src/modules/customers/customers.tables.ts'
+import { SEARCH_WALK_BUDGET } from '../../apps/server/src/modules/tickets/tickets.repository.ts'
 import type { Sample } from './database.ts'
 import { SEARCH_QUERIES } from './scenarios.ts'
 
@@ -97,11 +98,29 @@ export const scenarioQueries = (sample: Sample, detailTicketNumber: number): Rec
     ...Object.fromEntries(
       (['de', 'en'] as const).map((lang) => [
         `search_${lang}`,
-        SEARCH_QUERIES[lang].map((q) => ({
-          label: `search "${q}"`,
-          sql: ticketList(`${visible('$1', '$2')} AND tickets.merged_into_id IS NULL AND ${textMatch('$3')}`),
-          params: [agentTeams, sample.agent.id, q],
-        })),
+        SEARCH_QUERIES[lang].flatMap((q) => [
+          {
+            label: `search "${q}": the walk of the newest ${SEARCH_WALK_BUDGET} visible tickets`,
+            sql: ticketList(
+              `${visible('$1', '$2')} AND tickets.merged_into_id IS NULL AND tickets.id IN (
+                 SELECT cand.id FROM (
+                   SELECT id, language, search, updated_at FROM tickets
+                    WHERE ${visible('$1', '$2')} AND tickets.merged_into_id IS NULL
+                    ORDER BY updated_at DESC, id DESC LIMIT ${SEARCH_WALK_BUDGET}) cand
+                  WHERE ${textMatch('$3').replaceAll('tickets.', 'cand.')}
+                  ORDER BY cand.updated_at DESC, cand.id DESC LIMIT 26)`,
+            ),
+            params: [agentTeams, sample.agent.id, q],
+          },
+          {
+            label: `search "${q}": all hits through the index (when the walk found less than a page)`,
+            sql: ticketList(
+              `${visible('$1', '$2')} AND tickets.merged_into_id IS NULL AND tickets.id IN (
+                 SELECT id FROM tickets WHERE ${textMatch('$3')} AND ${visible('$1', '$2')} OFFSET 0)`,
+            ),
+            params: [agentTeams, sample.agent.id, q],
+          },
+        ]),
       ]),
     ),
     customer_by_email: [

@@ -167,22 +167,12 @@ export const staffExists = async (db: Queryable, id: string) => {
   return Boolean(row)
 }
 
-/** Up to this many search hits, the hits are collected first and sorted; beyond, the inbox order is walked. */
-export const SEARCH_COLLECT_LIMIT = 1000
-
 /**
- * Tickets the actor may see that match the text, counted up to `cap` from the GIN index. The
- * LIMIT would tempt PostgreSQL into a sequential scan that stops early, which is slow exactly when
- * matches are rare; sequential scans are therefore off for this one statement.
+ * How many tickets of the list order a text search reads before it turns to the GIN index: the
+ * newest WALK_BUDGET tickets of the view are checked in order, which finds a page at once when the
+ * words are common; when they are rare, the hits are collected through the index instead.
  */
-export const countSearchHits = (db: Queryable, actor: Actor, q: string, cap: number) =>
-  db.transaction(async (tx) => {
-    await tx.execute(sql`SET LOCAL enable_seqscan = off`)
-    const res = await tx.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM (
-      SELECT 1 FROM ${tickets} WHERE ${where(textMatch(q), visibleTo(actor), isNull(tickets.mergedIntoId))} LIMIT ${cap}
-    ) hits`)
-    return Number(res.rows[0]?.n ?? 0)
-  })
+export const SEARCH_WALK_BUDGET = 1500
 
 export type ListFilter = {
   statuses?: string[]
@@ -194,10 +184,13 @@ export type ListFilter = {
   tag?: string
   q?: string
   /**
-   * How a text search runs: 'collect' gathers the (few) hits through the GIN index and sorts them;
-   * 'walk' reads the inbox order and keeps matching tickets, which is quick when hits are many.
+   * How a text search runs: 'walk' checks the first SEARCH_WALK_BUDGET tickets of the list order
+   * and keeps the matching ones (quick when hits are many); 'collect' gathers all hits through the
+   * GIN index and sorts them (quick when hits are few).
    */
   searchPlan?: 'collect' | 'walk'
+  /** How many tickets of the list a walk reads at most (SEARCH_WALK_BUDGET unless tests say). */
+  walkBudget?: number
   sort: 'updated' | 'created' | 'waiting'
   limit: number
   /** The sort key and id of the last row of the previous page; `at` is null only for 'waiting'. */
@@ -229,9 +222,16 @@ const textMatch = (q: string) => sql`(
   OR (${tickets.language} = 'en' AND ${tickets.search} @@ websearch_to_tsquery('english', ${q}))
 )`
 
-export const listVisible = (db: Queryable, actor: Actor, f: ListFilter) => {
+/** The same match on the columns of the walk's candidate rows (`cand`). */
+const candidateTextMatch = (q: string) => sql`(
+  (cand.language = 'de' AND cand.search @@ websearch_to_tsquery('german', ${q}))
+  OR (cand.language = 'en' AND cand.search @@ websearch_to_tsquery('english', ${q}))
+)`
+
+/** Every condition of a list but the text: visibility, filters and the cursor. */
+const listConds = (actor: Actor, f: ListFilter): (SQL | undefined)[] => {
   const sortCol = f.sort === 'created' ? tickets.createdAt : tickets.updatedAt
-  const conds: (SQL | undefined)[] = [
+  return [
     visibleTo(actor),
     isNull(tickets.mergedIntoId),
     f.statuses?.length ? inArray(tickets.status, f.statuses as TicketRow['status'][]) : undefined,
@@ -244,20 +244,73 @@ export const listVisible = (db: Queryable, actor: Actor, f: ListFilter) => {
         : undefined,
     f.customerId ? eq(tickets.customerId, f.customerId) : undefined,
     f.tag ? sql`${tickets.tags} @> ARRAY[${f.tag}]::text[]` : undefined,
-    f.q
-      ? f.searchPlan === 'collect'
-        ? // The LIMIT keeps PostgreSQL from folding the subquery into an index walk.
-          sql`${tickets.id} IN (SELECT ${tickets.id} FROM ${tickets} WHERE ${where(textMatch(f.q), visibleTo(actor))} LIMIT ${SEARCH_COLLECT_LIMIT})`
-        : textMatch(f.q)
-      : undefined,
     afterCursor(f, sortCol),
   ]
+}
+
+const listOrder = (f: ListFilter) => {
+  const sortCol = f.sort === 'created' ? tickets.createdAt : tickets.updatedAt
+  return f.sort === 'waiting' ? [asc(waitingKey), asc(tickets.id)] : [desc(sortCol), desc(tickets.id)]
+}
+
+/** The list order on the walk's candidate rows. */
+const candidateOrder = (f: ListFilter) =>
+  f.sort === 'waiting'
+    ? sql`coalesce(cand.waiting_since, 'infinity'::timestamptz), cand.id`
+    : f.sort === 'created'
+      ? sql`cand.created_at DESC, cand.id DESC`
+      : sql`cand.updated_at DESC, cand.id DESC`
+
+/**
+ * The newest SEARCH_WALK_BUDGET tickets of the list (without the text condition), checked against
+ * the text in list order: PostgreSQL stops as soon as a page is full.
+ */
+const walkedHits = (db: Queryable, actor: Actor, f: ListFilter & { q: string }) => {
+  const candidates = db
+    .select({
+      id: tickets.id,
+      language: tickets.language,
+      search: tickets.search,
+      updatedAt: tickets.updatedAt,
+      createdAt: tickets.createdAt,
+      waitingSince: tickets.waitingSince,
+    })
+    .from(tickets)
+    .where(where(...listConds(actor, f)))
+    .orderBy(...listOrder(f))
+    .limit(f.walkBudget ?? SEARCH_WALK_BUDGET)
+  return sql`${tickets.id} IN (SELECT cand.id FROM (${candidates}) cand WHERE ${candidateTextMatch(f.q)} ORDER BY ${candidateOrder(f)} LIMIT ${f.limit + 1})`
+}
+
+export const listVisible = (db: Queryable, actor: Actor, f: ListFilter) => {
+  const text = f.q
+    ? f.searchPlan === 'walk'
+      ? walkedHits(db, actor, { ...f, q: f.q })
+      : // OFFSET 0 keeps PostgreSQL from folding the hits into a walk of the list order (slow
+        // exactly when hits are rare, which is when this plan is chosen).
+        sql`${tickets.id} IN (SELECT ${tickets.id} FROM ${tickets} WHERE ${where(textMatch(f.q), visibleTo(actor))} OFFSET 0)`
+    : undefined
   return ticketWithNames(db)
-    .where(where(...conds))
-    .orderBy(
-      ...(f.sort === 'waiting' ? [asc(waitingKey), asc(tickets.id)] : [desc(sortCol), desc(tickets.id)]),
-    )
+    .where(where(...listConds(actor, f), text))
+    .orderBy(...listOrder(f))
     .limit(f.limit + 1)
+}
+
+/**
+ * Whether the walk of a text search saw the whole list: when the list (without the text) has
+ * fewer than SEARCH_WALK_BUDGET tickets, the walk's hits are all there are.
+ */
+export const listReachesWalkBudget = async (db: Queryable, actor: Actor, f: ListFilter) => {
+  const budget = f.walkBudget ?? SEARCH_WALK_BUDGET
+  const res = await db.execute<{ n: number }>(
+    sql`SELECT count(*)::int AS n FROM (${db
+      .select({ id: tickets.id })
+      .from(tickets)
+      .where(where(...listConds(actor, f)))
+      .orderBy(...listOrder(f))
+      .limit(budget)}) cand`,
+  )
+  return Number(res.rows[0]?.n ?? 0) >= budget
 }
 
 export const interactionsOf = (db: Queryable, ticketId: string) => {

@@ -395,14 +395,14 @@ const decodeCursor = (cursor: string, sort: TicketQuery['sort']) => {
 }
 
 /** Lists the tickets the actor may see, newest first (or longest waiting first), a page at a time. */
-export const listTickets = async (ctx: Ctx, query: TicketQuery) => {
+export const listTickets = async (ctx: Ctx, query: TicketQuery, opts: { walkBudget?: number } = {}) => {
   const assigneeId =
     query.assigneeId === 'me'
       ? (staffId(ctx) ?? undefined)
       : query.assigneeId === 'none'
         ? null
         : query.assigneeId
-  const rows = await repo.listVisible(ctx.db, ctx.actor, {
+  const filter: repo.ListFilter = {
     statuses: query.status,
     ...(query.teamId === 'mine'
       ? { teamIds: ctx.actor.kind === 'staff' ? ctx.actor.teamIds : [] }
@@ -411,16 +411,24 @@ export const listTickets = async (ctx: Ctx, query: TicketQuery) => {
     customerId: query.customerId,
     tag: query.tag,
     q: query.q,
-    searchPlan: query.q
-      ? (await repo.countSearchHits(ctx.db, ctx.actor, query.q, repo.SEARCH_COLLECT_LIMIT)) <
-        repo.SEARCH_COLLECT_LIMIT
-        ? 'collect'
-        : 'walk'
-      : undefined,
     sort: query.sort,
     limit: query.limit,
     after: query.cursor ? decodeCursor(query.cursor, query.sort) : undefined,
+    ...(opts.walkBudget ? { walkBudget: opts.walkBudget } : {}),
+  }
+  let rows = await repo.listVisible(ctx.db, ctx.actor, {
+    ...filter,
+    searchPlan: query.q ? 'walk' : undefined,
   })
+  // A search whose walk found less than a page: either the list is short (the walk saw it all) or
+  // the words are rare, and then the index collects every hit.
+  if (
+    query.q &&
+    rows.length <= query.limit &&
+    (await repo.listReachesWalkBudget(ctx.db, ctx.actor, filter))
+  ) {
+    rows = await repo.listVisible(ctx.db, ctx.actor, { ...filter, searchPlan: 'collect' })
+  }
   const items = rows.slice(0, query.limit)
   const last = items.at(-1)
   const nextCursor =

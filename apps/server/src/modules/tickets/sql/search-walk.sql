@@ -35,20 +35,57 @@ where
       or "tickets"."assignee_id" = $3
     )
     and "tickets"."merged_into_id" is null
-    and (
-      (
-        "tickets"."language" = 'de'
-        AND "tickets"."search" @@ websearch_to_tsquery('german', $4)
-      )
-      OR (
-        "tickets"."language" = 'en'
-        AND "tickets"."search" @@ websearch_to_tsquery('english', $5)
-      )
+    and "tickets"."id" IN (
+      SELECT
+        cand.id
+      FROM
+        (
+          (
+            select
+              "id",
+              "language",
+              "search",
+              "updated_at",
+              "created_at",
+              "waiting_since"
+            from
+              "tickets"
+            where
+              (
+                (
+                  "tickets"."team_id" in ($4, $5)
+                  or "tickets"."assignee_id" = $6
+                )
+                and "tickets"."merged_into_id" is null
+              )
+            order by
+              "tickets"."updated_at" desc,
+              "tickets"."id" desc
+            limit
+              $7
+          )
+        ) cand
+      WHERE
+        (
+          (
+            cand.language = 'de'
+            AND cand.search @@ websearch_to_tsquery('german', $8)
+          )
+          OR (
+            cand.language = 'en'
+            AND cand.search @@ websearch_to_tsquery('english', $9)
+          )
+        )
+      ORDER BY
+        cand.updated_at DESC,
+        cand.id DESC
+      LIMIT
+        $10
     )
   )
 order by
   "tickets"."updated_at" desc,
   "tickets"."id" desc
 limit
-  $6;
--- params: ["00000000-0000-7000-8000-0000000000t1","00000000-0000-7000-8000-0000000000t2","00000000-0000-7000-8000-00000000000a","Rücksendung","Rücksendung",26]
+  $11;
+-- params: ["00000000-0000-7000-8000-0000000000t1","00000000-0000-7000-8000-0000000000t2","00000000-0000-7000-8000-00000000000a","00000000-0000-7000-8000-0000000000t1","00000000-0000-7000-8000-0000000000t2","00000000-0000-7000-8000-00000000000a",1500,"Rücksendung","Rücksendung",26,26]
