@@ -82,20 +82,20 @@ export const CustomerPanel = ({
         ) : (
           <Stack gap={6} data-testid="customer-history">
             {earlier.map((x) => (
-              <Group key={x.id} gap={6} wrap="nowrap" justify="space-between">
+              <Stack key={x.id} gap={2}>
                 <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
                   <ChannelIcon channel={x.channel} size={14} />
                   <Anchor component={Link} to={`/tickets/${x.number}`} size="sm" truncate="end">
                     #{x.number} {x.subject}
                   </Anchor>
                 </Group>
-                <Group gap={4} wrap="nowrap">
+                <Group gap={6} wrap="nowrap" pl={20}>
                   <StatusBadge status={x.status} />
                   <Text size="xs" c="dimmed">
                     {relativeTime(x.updatedAt, i18n.language)}
                   </Text>
                 </Group>
-              </Group>
+              </Stack>
             ))}
           </Stack>
         )}
