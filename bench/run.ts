@@ -21,7 +21,7 @@ import {
   removeWrites,
   type Sample,
 } from './lib/database.ts'
-import { backgroundCpuPct, type Measurement, measure, type Req } from './lib/load.ts'
+import { backgroundCpuPct, type Measurement, measure, measurePaced, type Req } from './lib/load.ts'
 import { type Options, parseOptions, USAGE } from './lib/options.ts'
 import {
   cleanupAll,
@@ -179,11 +179,10 @@ const load = async (opts: Options, server: Server, label: string, next: () => Re
 /** The same requests at a steady `opts.rate` per second: latency as an agent meets it on a busy desk. */
 const paced = (opts: Options, server: Server, label: string, next: () => Req): Promise<Measurement> =>
   runWithProgress(`${label} at ${opts.rate}/s`, opts.duration, (onTick) =>
-    measure({
+    measurePaced({
       url: server.url,
       next,
       seconds: opts.duration,
-      connections: opts.connections,
       rate: opts.rate,
       pid: server.pid,
       onTick,

@@ -69,8 +69,6 @@ export const measure = async (opts: {
   next: () => Req
   seconds: number
   connections: number
-  /** Requests per second over all connections; without it, as fast as the server answers. */
-  rate?: number
   pid: number
   onTick?: (elapsedS: number, requests: number) => void
 }): Promise<Measurement> => {
@@ -101,7 +99,6 @@ export const measure = async (opts: {
       url: opts.url,
       connections: opts.connections,
       duration: opts.seconds,
-      ...(opts.rate ? { overallRate: opts.rate } : {}),
       timeout: 10,
       requests: [
         {
@@ -144,6 +141,91 @@ export const measure = async (opts: {
   errors += result.errors
   if (result.timeouts > 0) statuses.timeout = result.timeouts
   if (result.errors > result.timeouts) statuses.connection = result.errors - result.timeouts
+  const sorted = Float64Array.from(latencies).sort()
+  return {
+    requests: latencies.length,
+    seconds: round(seconds),
+    rps: round(latencies.length / seconds, 0),
+    p50_ms: round(quantile(sorted, 0.5)),
+    p95_ms: round(quantile(sorted, 0.95)),
+    p99_ms: round(quantile(sorted, 0.99)),
+    max_ms: round(sorted.at(-1) ?? Number.NaN),
+    errors,
+    statuses,
+    ...(firstErrorBody !== undefined ? { firstErrorBody } : {}),
+    rss_max_mb: rssMax === null ? null : round(rssMax, 0),
+  }
+}
+
+/**
+ * Sends `next()` requests at a steady `rate` per second for `seconds` (open loop: a slow answer
+ * does not delay the next request), and measures each from sending to the last byte. This is the
+ * load of many people each clicking now and then; autocannon's own rate limit sends each second's
+ * requests in a burst, which measures queueing instead.
+ */
+export const measurePaced = async (opts: {
+  url: string
+  next: () => Req
+  seconds: number
+  rate: number
+  pid: number
+  onTick?: (elapsedS: number, requests: number) => void
+}): Promise<Measurement> => {
+  const latencies: number[] = []
+  const statuses: Record<string, number> = {}
+  let errors = 0
+  let firstErrorBody: string | undefined
+  let rssMax: number | null = null
+  const sample = () => {
+    const mb = rssMb(opts.pid)
+    if (mb !== null) rssMax = Math.max(rssMax ?? 0, mb)
+  }
+  sample()
+  const sampler = setInterval(sample, 200)
+  const total = Math.round(opts.seconds * opts.rate)
+  const interval = 1000 / opts.rate
+  const started = performance.now()
+  const ticker = opts.onTick
+    ? setInterval(() => opts.onTick!((performance.now() - started) / 1000, latencies.length), 250)
+    : undefined
+  const inFlight: Promise<void>[] = []
+  const send = async () => {
+    const r = opts.next()
+    const t0 = performance.now()
+    try {
+      const res = await fetch(`${opts.url}${r.path}`, {
+        method: r.method,
+        headers: {
+          ...(r.token ? { authorization: `Bearer ${r.token}` } : {}),
+          ...(r.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: r.body !== undefined ? JSON.stringify(r.body) : undefined,
+        signal: AbortSignal.timeout(10_000),
+      })
+      const body = await res.text()
+      latencies.push(performance.now() - t0)
+      if (!res.ok) {
+        errors++
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1
+        firstErrorBody ??= `${res.status} ${body.slice(0, 500)}`
+      }
+    } catch (err) {
+      errors++
+      const kind = (err as Error).name === 'TimeoutError' ? 'timeout' : 'connection'
+      statuses[kind] = (statuses[kind] ?? 0) + 1
+    }
+  }
+  for (let i = 0; i < total; i++) {
+    const due = started + i * interval
+    const wait = due - performance.now()
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+    inFlight.push(send())
+  }
+  await Promise.all(inFlight)
+  const seconds = (performance.now() - started) / 1000
+  clearInterval(sampler)
+  if (ticker) clearInterval(ticker)
+  sample()
   const sorted = Float64Array.from(latencies).sort()
   return {
     requests: latencies.length,
