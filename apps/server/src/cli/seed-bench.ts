@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress'
 import { type Command, InvalidArgumentError } from 'commander'
-import { type SeedBenchProgress, type SeedBenchResult, seedBench } from '../modules/benchdata/index.ts'
+import type { SeedBenchProgress, SeedBenchResult } from '../modules/benchdata/index.ts'
 import { box, CliError, readConfig, withRuntime } from './common.ts'
 
 type SeedBenchCliOptions = { tickets: number; seed: number; concurrency: number }
@@ -73,6 +73,9 @@ const summary = (result: SeedBenchResult) => {
 }
 
 /** `tresen seed-bench --tickets N`: adds a large generated data set for load tests. */
+// The generator and its word lists (faker) load only for this command, not into every server.
+const loadBenchdata = () => import('../modules/benchdata/index.ts')
+
 export const seedBenchData = async (opts: SeedBenchCliOptions) => {
   const config = readConfig()
   await withRuntime(config, {}, async (runtime) => {
@@ -92,7 +95,7 @@ export const seedBenchData = async (opts: SeedBenchCliOptions) => {
     const bar = progressBar()
     let result: SeedBenchResult
     try {
-      result = await seedBench(runtime.database.pool, {
+      result = await (await loadBenchdata()).seedBench(runtime.database.pool, {
         tickets: opts.tickets,
         seed: opts.seed,
         concurrency: opts.concurrency,
