@@ -59,12 +59,34 @@ export const useTicketList = (query: TicketQuery, enabled = true) =>
     enabled,
   })
 
+const ticketQuery = (ref: string | number) => ({
+  queryKey: keys.ticket(ref),
+  queryFn: ({ signal }: { signal: AbortSignal }) => api<TicketDetail>(`/tickets/${ref}`, { signal }),
+})
+
 export const useTicket = (ref: string | number | undefined) =>
-  useQuery({
-    queryKey: keys.ticket(ref ?? ''),
-    queryFn: ({ signal }) => api<TicketDetail>(`/tickets/${ref}`, { signal }),
-    enabled: ref !== undefined && ref !== '',
-  })
+  useQuery({ ...ticketQuery(ref ?? ''), enabled: ref !== undefined && ref !== '' })
+
+/** Loads a ticket before it is opened (the row under the pointer or the keyboard cursor). */
+export const usePrefetchTicket = () => {
+  const queryClient = useQueryClient()
+  return (ref: string | number) => void queryClient.prefetchQuery({ ...ticketQuery(ref), staleTime: 10_000 })
+}
+
+/** The ticket as a list already showed it, while its detail loads. */
+export const useListedTicket = (ref: string | undefined): Ticket | undefined => {
+  const queryClient = useQueryClient()
+  if (!ref) return undefined
+  for (const [, data] of queryClient.getQueriesData<{ pages: Page<Ticket>[] }>({
+    queryKey: ['tickets', 'list'],
+  })) {
+    for (const page of data?.pages ?? []) {
+      const found = page.items.find((x) => String(x.number) === ref)
+      if (found) return found
+    }
+  }
+  return undefined
+}
 
 /** Puts a changed ticket into the cache at once (by id and number) and refreshes the lists. */
 export const useStoreTicket = () => {

@@ -21,7 +21,7 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
 import { api } from '../api/client.ts'
-import { useSavedViewMutations, useStoreTicket, useTicketList } from '../api/queries.ts'
+import { usePrefetchTicket, useSavedViewMutations, useStoreTicket, useTicketList } from '../api/queries.ts'
 import type { AssignTicketInput, Ticket, TicketDetail, TicketQuery, TicketStatus } from '../api/types.ts'
 import { TICKET_STATUSES } from '../api/types.ts'
 import { ErrorPage } from '../components/ErrorPage.tsx'
@@ -70,6 +70,7 @@ export const InboxPage = () => {
   const views = useInboxViews()
   const store = useStoreTicket()
   const savedViews = useSavedViewMutations()
+  const prefetch = usePrefetchTicket()
 
   const current = views.find((v) => v.key === view)
   const searchQ = view === 'search' ? (params.get('q') ?? '') : ''
@@ -318,7 +319,11 @@ export const InboxPage = () => {
                 data-testid="ticket-row"
                 tabIndex={i === cursor ? 0 : -1}
                 aria-selected={selected.has(ticket.id)}
-                onFocus={() => setCursor(i)}
+                onFocus={() => {
+                  setCursor(i)
+                  prefetch(ticket.number)
+                }}
+                onMouseEnter={() => prefetch(ticket.number)}
                 onClick={(e) => {
                   if ((e.target as HTMLElement).closest('input,a,button')) return
                   open(ticket)

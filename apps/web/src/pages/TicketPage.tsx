@@ -18,7 +18,7 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
 import { ApiError } from '../api/client.ts'
-import { useTeams, useTicket, useTicketMutations, useUsers } from '../api/queries.ts'
+import { useListedTicket, useTeams, useTicket, useTicketMutations, useUsers } from '../api/queries.ts'
 import { PRIORITIES, TICKET_STATUSES, type TicketPriority, type TicketStatus } from '../api/types.ts'
 import { CustomerPanel } from '../components/CustomerPanel.tsx'
 import { ErrorPage } from '../components/ErrorPage.tsx'
@@ -61,6 +61,8 @@ const TicketPage = () => {
   const { me } = useSession()
   const ticketQuery = useTicket(ref)
   const ticket = ticketQuery.data
+  // What the inbox showed of it: the customer panel starts loading at once, not after the ticket.
+  const listed = useListedTicket(ref)
   const mutations = useTicketMutations(ticket?.number ?? ref)
   const teams = useTeams()
   const users = useUsers()
@@ -138,10 +140,23 @@ const TicketPage = () => {
   }
   if (!ticket) {
     return (
-      <Stack p="md">
-        <Skeleton h={32} w="50%" />
-        <Skeleton h={300} />
-      </Stack>
+      <Grid p="md" gap="md">
+        <Grid.Col span={{ base: 12, md: 8 }}>
+          <Stack>
+            {listed ? (
+              <Title order={1} size="h3">
+                {listed.subject}
+              </Title>
+            ) : (
+              <Skeleton h={32} w="50%" />
+            )}
+            <Skeleton h={300} />
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          {listed && <CustomerPanel customerId={listed.customer.id} currentTicketId={listed.id} />}
+        </Grid.Col>
+      </Grid>
     )
   }
 
