@@ -11,7 +11,9 @@ import { I18nextProvider } from 'react-i18next'
 import { BrowserRouter } from 'react-router'
 import { App } from './App.tsx'
 import { ApiError } from './api/client.ts'
+import { prefetchDeskStart } from './api/queries.ts'
 import { i18n } from './i18n/index.ts'
+import { MINE_QUERY } from './lib/views.ts'
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -23,6 +25,10 @@ const queryClient = new QueryClient({
     },
   },
 })
+
+if (window.location.pathname === '/' || window.location.pathname === '/inbox/mine') {
+  prefetchDeskStart(queryClient, MINE_QUERY)
+}
 
 const theme = createTheme({
   primaryColor: 'blue',

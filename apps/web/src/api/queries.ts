@@ -1,5 +1,6 @@
 import {
   keepPreviousData,
+  type QueryClient,
   useInfiniteQuery,
   useMutation,
   useQuery,
@@ -45,19 +46,29 @@ export const keys = {
   views: ['me', 'views'] as const,
 }
 
+const ticketListQuery = (query: TicketQuery) => ({
+  queryKey: keys.ticketList(query),
+  queryFn: ({ pageParam, signal }: { pageParam: string | null; signal: AbortSignal }) =>
+    api<Page<Ticket>>('/tickets', {
+      query: { ...(query as Query), cursor: pageParam ?? undefined },
+      signal,
+    }),
+  initialPageParam: null as string | null,
+  getNextPageParam: (last: Page<Ticket>) => last.nextCursor,
+})
+
 export const useTicketList = (query: TicketQuery, enabled = true) =>
-  useInfiniteQuery({
-    queryKey: keys.ticketList(query),
-    queryFn: ({ pageParam, signal }) =>
-      api<Page<Ticket>>('/tickets', {
-        query: { ...(query as Query), cursor: pageParam ?? undefined },
-        signal,
-      }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-    placeholderData: keepPreviousData,
-    enabled,
-  })
+  useInfiniteQuery({ ...ticketListQuery(query), placeholderData: keepPreviousData, enabled })
+
+/**
+ * Opening the desk on the "Mine" view: its list, the teams and the saved views are asked for
+ * together with the session instead of after it. Without a session they fail quietly.
+ */
+export const prefetchDeskStart = (queryClient: QueryClient, mine: TicketQuery) => {
+  void queryClient.prefetchInfiniteQuery(ticketListQuery(mine))
+  void queryClient.prefetchQuery({ queryKey: keys.teams, queryFn: () => api<Team[]>('/teams') })
+  void queryClient.prefetchQuery({ queryKey: keys.views, queryFn: () => api<SavedView[]>('/me/views') })
+}
 
 const ticketQuery = (ref: string | number) => ({
   queryKey: keys.ticket(ref),

@@ -12,12 +12,15 @@ export type InboxView = {
 
 export type SavedView = { id: string; name: string; query: TicketQuery }
 
+/** The "Mine" view's list query (also asked for before the session is known, see main.tsx). */
+export const MINE_QUERY: TicketQuery = { assigneeId: 'me', status: [...OPEN_STATUSES] }
+
 export const builtInViews = (me: Me, isSupervisor: boolean, teams: { id: string; name: string }[]) => {
   const views: InboxView[] = [
     {
       key: 'mine',
       label: { key: 'inbox.views.mine' },
-      query: { assigneeId: 'me', status: [...OPEN_STATUSES] },
+      query: MINE_QUERY,
       group: 'personal',
     },
     {

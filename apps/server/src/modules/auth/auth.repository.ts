@@ -20,6 +20,12 @@ export const countAttempt = async (db: Queryable, key: string, windowSeconds: nu
 export const clearAttempts = (db: Queryable, key: string) =>
   db.delete(signInAttempts).where(eq(signInAttempts.key, key))
 
+/** Takes one counted attempt back (a sign-in that succeeded), never below zero. */
+export const forgiveAttempt = (db: Queryable, key: string) =>
+  db.execute(
+    sql`UPDATE ${signInAttempts} SET count = greatest(${signInAttempts.count} - 1, 0) WHERE ${signInAttempts.key} = ${key}`,
+  )
+
 type Membership = { id: string; name: string; role: 'member' | 'supervisor' }
 
 /** The user's active teams as one JSON array, so an actor loads in one round trip. */

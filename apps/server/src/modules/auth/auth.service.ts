@@ -76,7 +76,12 @@ export const signIn = async (
     if (err instanceof APIError && err.statusCode < 500) throw new AppError('auth.invalid_credentials')
     throw err
   }
-  await repo.clearAttempts(deps.db, `account:${email}`)
+  // Only failures count against an address: a whole office signing in through one address (NAT)
+  // in the morning must not lock itself out.
+  await Promise.all([
+    repo.clearAttempts(deps.db, `account:${email}`),
+    repo.forgiveAttempt(deps.db, `address:${input.ip}`),
+  ])
   if (input.previousSessionToken) await repo.deleteSessionByToken(deps.db, input.previousSessionToken)
   const token = result.response.token
   const full = await repo.loadStaffWithTeams(deps.db, staff.id)
