@@ -180,8 +180,9 @@ export const useTeams = () =>
     staleTime: 60_000,
   })
 
-export const useUsers = (includeInactive = false) =>
+export const useUsers = (includeInactive = false, enabled = true) =>
   useQuery({
+    enabled,
     queryKey: [...keys.users, { includeInactive }],
     queryFn: ({ signal }) =>
       api<StaffUser[]>('/users', {

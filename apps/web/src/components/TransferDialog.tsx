@@ -21,7 +21,8 @@ type Props = {
 export const TransferDialog = ({ opened, onClose, teamId, assigneeId, onSubmit, count = 1 }: Props) => {
   const { t } = useTranslation()
   const teams = useTeams()
-  const users = useUsers()
+  // Loaded when the dialog opens, not with every page that has one.
+  const users = useUsers(false, opened)
   const [team, setTeam] = useState<string | null>(teamId ?? null)
   const [assignee, setAssignee] = useState<string>(assigneeId ?? UNASSIGNED)
   const [reason, setReason] = useState('')
