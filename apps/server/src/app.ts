@@ -112,7 +112,8 @@ export const buildApp = async (deps: AppDeps) => {
     publicUrl: deps.config.publicUrl,
   })
   const authDeps = { lib: authLib, db: deps.database.db, secret: deps.sessionSecret }
-  await app.register(authPlugin, { deps: authDeps, clock })
+  // Recent sign-ins are cached where changes can be heard from every process (live updates on).
+  await app.register(authPlugin, { deps: authDeps, clock, databaseUrl: deps.live?.databaseUrl })
   app.decorateRequest('ctx', {
     getter() {
       if (!this.auth) throw new AppError('auth.unauthenticated')

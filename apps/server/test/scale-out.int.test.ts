@@ -284,6 +284,25 @@ describe('two server processes on one database', () => {
     }
   })
 
+  it('refuses on process B, at once, a token revoked through process A (no cached sign-in outlives it)', async () => {
+    const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]]
+    const created = await api(a.base, 'POST', '/me/tokens', signedIn(), { name: 'revoked soon' })
+    expect(created.status).toBe(201)
+    const bearer = { authorization: `Bearer ${created.body!.token as string}` }
+    // Used on B first, so that B has it cached.
+    expect((await api(b.base, 'GET', '/me', bearer)).status).toBe(200)
+    expect((await api(b.base, 'GET', '/me', bearer)).status).toBe(200)
+    const revoked = await api(a.base, 'DELETE', `/me/tokens/${created.body!.id as string}`, signedIn())
+    expect(revoked.status).toBe(204)
+    // Well within the cache's 10 s: the revocation reached B through LISTEN/NOTIFY.
+    await waitUntil(
+      'B refusing the revoked token',
+      async () => ((await api(b.base, 'GET', '/me', bearer)).status === 401 ? true : undefined),
+      3000,
+    )
+    expect((await api(a.base, 'GET', '/me', bearer)).status).toBe(401)
+  })
+
   it('runs each background job once: ten auto-close jobs close twenty tickets with one event each', async () => {
     const [a] = servers as [(typeof servers)[0]]
     const started = Date.now()

@@ -28,6 +28,22 @@ export const publishEvent = async (db: Queryable, event: DeskEvent) => {
   await db.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`)
 }
 
+/** The desk event that tells every process to forget cached sign-ins (see auth.cache.ts). */
+export const AUTH_CHANGED = 'auth.changed'
+export type AuthChange = { staffId?: string }
+
+/** This process's own listeners hear of an auth change at once, before the commit's NOTIFY. */
+export const localAuthChanges = new EventEmitter().setMaxListeners(0)
+
+/**
+ * Announces that a staff member's credentials or rights changed (or, without `staffId`, anyone's):
+ * this process forgets them now, every process again when the transaction commits.
+ */
+export const publishAuthChange = async (db: Queryable, change: AuthChange) => {
+  localAuthChanges.emit('change', change)
+  await publishEvent(db, { type: AUTH_CHANGED, at: new Date().toISOString(), data: change })
+}
+
 /** Listens on one dedicated connection and re-emits desk events locally; reconnects when dropped. */
 export class EventListener extends EventEmitter {
   private client?: pg.Client
@@ -59,6 +75,8 @@ export class EventListener extends EventEmitter {
     await client.connect()
     await client.query(`LISTEN ${EVENTS_CHANNEL}`)
     this.client = client
+    // Whatever was published while this connection was away is lost: listeners may start afresh.
+    this.emit('connected')
   }
 
   private reconnect() {

@@ -2,6 +2,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Clock } from '../../platform/clock.ts'
 import { AppError } from '../../platform/errors.ts'
+import {
+  AUTH_CHANGED,
+  type AuthChange,
+  type DeskEvent,
+  EventListener,
+  localAuthChanges,
+} from '../../platform/events.ts'
+import { AuthCache } from './auth.cache.ts'
 import { type AuthDeps, type Authenticated, authenticate, csrfTokenMatches } from './auth.service.ts'
 
 declare module 'fastify' {
@@ -15,6 +23,9 @@ declare module 'fastify' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** How long a sign-in is taken from memory before it is checked in the database again. */
+export const AUTH_CACHE_TTL_MS = 10_000
 
 export const toWebHeaders = (req: FastifyRequest) => {
   const headers = new Headers()
@@ -31,11 +42,41 @@ export const toWebHeaders = (req: FastifyRequest) => {
  * cookie. Changing requests made with the cookie must carry the session's CSRF token.
  */
 export const authPlugin = fp(
-  async (app: FastifyInstance, opts: { deps: AuthDeps; clock: Clock }) => {
+  async (
+    app: FastifyInstance,
+    opts: {
+      deps: AuthDeps
+      clock: Clock
+      /**
+       * With the database's URL, recent sign-ins are cached for AUTH_CACHE_TTL_MS and dropped on
+       * every auth change, heard through LISTEN/NOTIFY from all processes; without it, none are.
+       */
+      databaseUrl?: string
+      cache?: AuthCache
+    },
+  ) => {
+    const cache = opts.cache ?? (opts.databaseUrl ? new AuthCache(AUTH_CACHE_TTL_MS) : undefined)
+    if (cache && opts.databaseUrl) {
+      const listener = new EventListener(opts.databaseUrl, (err) =>
+        app.log.warn({ err }, 'auth cache: the event connection failed; reconnecting'),
+      )
+      listener.on('event', (event: DeskEvent) => {
+        if (event.type === AUTH_CHANGED) cache.invalidate((event.data ?? {}) as AuthChange)
+      })
+      // Changes published while the connection was down were missed: forget everything.
+      listener.on('connected', () => cache.invalidate({}))
+      const local = (change: AuthChange) => cache.invalidate(change)
+      localAuthChanges.on('change', local)
+      await listener.start()
+      app.addHook('onClose', async () => {
+        localAuthChanges.off('change', local)
+        await listener.close()
+      })
+    }
     app.decorateRequest('auth', undefined)
     app.addHook('onRequest', async (req, reply) => {
       if (req.routeOptions.config?.public || !req.url.startsWith('/api/v1/')) return
-      const auth = await authenticate(opts.deps, toWebHeaders(req), opts.clock.now())
+      const auth = await authenticate(opts.deps, toWebHeaders(req), opts.clock.now(), cache)
       if (!auth) throw new AppError('auth.unauthenticated')
       if (auth.via === 'session' && !SAFE_METHODS.has(req.method)) {
         const given = req.headers['x-csrf-token']

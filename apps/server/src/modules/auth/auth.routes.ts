@@ -37,7 +37,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ deps: auth.AuthDeps }> = async 
   )
 
   app.post('/auth/sign-out', { schema: { tags, response: { 204: z.null() } } }, async (req, reply) => {
-    reply.header('set-cookie', await auth.signOut(deps, toWebHeaders(req)))
+    reply.header('set-cookie', await auth.signOut(deps, toWebHeaders(req), staffOf(req).id))
     return noContent(reply)
   })
 
@@ -58,7 +58,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ deps: auth.AuthDeps }> = async 
       },
     },
     async (req, reply) => {
-      const result = await auth.changePassword(deps, toWebHeaders(req), req.body)
+      const result = await auth.changePassword(deps, toWebHeaders(req), req.body, staffOf(req).id)
       reply.header('set-cookie', result.cookies)
       return { csrfToken: result.csrfToken }
     },

@@ -4,7 +4,9 @@ import { APIError } from 'better-auth/api'
 import type { Actor, Ctx } from '../../platform/context.ts'
 import type { Db } from '../../platform/db.ts'
 import { AppError } from '../../platform/errors.ts'
+import { publishAuthChange } from '../../platform/events.ts'
 import { findStaffByEmail } from '../staff/index.ts'
+import type { AuthCache } from './auth.cache.ts'
 import { type AuthLib, SESSION_COOKIE_PREFIX } from './auth.lib.ts'
 import * as repo from './auth.repository.ts'
 
@@ -82,7 +84,11 @@ export const signIn = async (
     repo.clearAttempts(deps.db, `account:${email}`),
     repo.forgiveAttempt(deps.db, `address:${input.ip}`),
   ])
-  if (input.previousSessionToken) await repo.deleteSessionByToken(deps.db, input.previousSessionToken)
+  if (input.previousSessionToken) {
+    await repo.deleteSessionByToken(deps.db, input.previousSessionToken)
+    // Whose session it was is not known here (a shared browser): everyone's cached sign-ins go.
+    await publishAuthChange(deps.db, {})
+  }
   const token = result.response.token
   const full = await repo.loadStaffWithTeams(deps.db, staff.id)
   return {
@@ -104,41 +110,72 @@ export type Authenticated = {
 
 export const hashApiToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
-/** Finds who is calling: a Bearer API token or the session cookie. Undefined when nobody valid. */
+/** The session cookie's value (signed token), whichever of its two names the browser sent. */
+const sessionCookieValue = (cookieHeader: string | null) => {
+  if (!cookieHeader) return undefined
+  for (const part of cookieHeader.split(';')) {
+    const eq = part.indexOf('=')
+    const name = part.slice(0, eq).trim()
+    if (
+      name === `${SESSION_COOKIE_PREFIX}.session_token` ||
+      name === `__Secure-${SESSION_COOKIE_PREFIX}.session_token`
+    )
+      return part.slice(eq + 1).trim()
+  }
+  return undefined
+}
+
+/**
+ * Finds who is calling: a Bearer API token or the session cookie. Undefined when nobody valid.
+ * With a cache, a credential seen a moment ago is not looked up again (see auth.cache.ts).
+ */
 export const authenticate = async (
   deps: AuthDeps,
   headers: Headers,
   now: Date,
+  cache?: AuthCache,
 ): Promise<Authenticated | undefined> => {
   const authz = headers.get('authorization')
   if (authz) {
     const match = /^Bearer\s+(\S+)$/i.exec(authz)
     if (!match) return undefined
-    const found = await repo.loadStaffByTokenHash(deps.db, hashApiToken(match[1]!))
+    const tokenHash = hashApiToken(match[1]!)
+    const cached = cache?.get(`t:${tokenHash}`)
+    if (cached) return cached
+    const found = await repo.loadStaffByTokenHash(deps.db, tokenHash)
     if (!found?.staff.active) return undefined
     const staff = found.staff
     if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > 60_000) {
       await repo.touchToken(deps.db, found.tokenId, now)
     }
-    return { actor: toActor(staff) as Authenticated['actor'], staff, via: 'token' }
+    const auth: Authenticated = { actor: toActor(staff) as Authenticated['actor'], staff, via: 'token' }
+    cache?.set(`t:${tokenHash}`, auth)
+    return auth
   }
-  if (!headers.get('cookie')?.includes(`${SESSION_COOKIE_PREFIX}.session_token`)) return undefined
+  const cookie = sessionCookieValue(headers.get('cookie'))
+  if (!cookie) return undefined
+  const key = `s:${createHash('sha256').update(cookie).digest('hex')}`
+  const cached = cache?.get(key)
+  if (cached) return cached
   const result = await deps.lib.api.getSession({ headers, returnHeaders: true })
   const session = result.response
   if (!session) return undefined
   const staff = await repo.loadStaffWithTeams(deps.db, session.user.id)
   if (!staff?.active) return undefined
-  return {
+  const auth: Authenticated = {
     actor: toActor(staff) as Authenticated['actor'],
     staff,
     via: 'session',
     sessionToken: session.session.token,
     cookies: setCookies(result.headers),
   }
+  cache?.set(key, auth)
+  return auth
 }
 
-export const signOut = async (deps: AuthDeps, headers: Headers) => {
+export const signOut = async (deps: AuthDeps, headers: Headers, staffId: string) => {
   const result = await deps.lib.api.signOut({ headers, returnHeaders: true })
+  await publishAuthChange(deps.db, { staffId })
   return setCookies(result.headers)
 }
 
@@ -147,6 +184,7 @@ export const changePassword = async (
   deps: AuthDeps,
   headers: Headers,
   input: { currentPassword: string; newPassword: string },
+  staffId: string,
 ) => {
   try {
     const result = await deps.lib.api.changePassword({
@@ -154,6 +192,7 @@ export const changePassword = async (
       headers,
       returnHeaders: true,
     })
+    await publishAuthChange(deps.db, { staffId })
     const token = result.response.token
     return {
       cookies: setCookies(result.headers),
@@ -194,4 +233,5 @@ export const listApiTokens = async (ctx: Ctx, staffId: string) =>
 
 export const revokeApiToken = async (ctx: Ctx, staffId: string, id: string) => {
   if (!(await repo.revokeToken(ctx.db, staffId, id, ctx.clock.now()))) throw new AppError('token.not_found')
+  await publishAuthChange(ctx.db, { staffId })
 }

@@ -3,6 +3,7 @@ import type { CreateStaffInput, ListStaffQuery, UpdateProfileInput, UpdateStaffI
 import { type Ctx, inTransaction } from '../../platform/context.ts'
 import type { Queryable } from '../../platform/db.ts'
 import { AppError } from '../../platform/errors.ts'
+import { publishAuthChange } from '../../platform/events.ts'
 import { hashPassword } from '../auth/auth.lib.ts'
 import { authorize, can, endsSessions, removesActiveAdmin } from './staff.policy.ts'
 import type { StaffWithTeams } from './staff.presenter.ts'
@@ -123,6 +124,8 @@ export const updateStaff = async (ctx: Ctx, id: string, input: UpdateStaffInput)
     if (passwordHash) await repo.setPasswordHash(ctx.db, id, passwordHash, now)
     if (input.teams) await repo.replaceMemberships(ctx.db, id, input.teams)
     if (endsSessions(target, input)) await repo.endAllSessions(ctx.db, id)
+    // Role, teams, activity or password may have changed: cached sign-ins of this user go.
+    await publishAuthChange(ctx.db, { staffId: id })
     const [full] = await withTeams(ctx.db, [updated!])
     return full!
   })
@@ -142,6 +145,7 @@ export const updateProfile = async (ctx: Ctx, input: UpdateProfileInput) => {
         language: input.language,
         updatedAt: ctx.clock.now(),
       })
+      await publishAuthChange(ctx.db, { staffId })
     }
     return loadWithTeams(ctx.db, staffId)
   })

@@ -2,6 +2,7 @@ import type { UpdateTeamInput } from '@tresen/contract'
 import { type Ctx, inTransaction } from '../../platform/context.ts'
 import type { Queryable } from '../../platform/db.ts'
 import { AppError } from '../../platform/errors.ts'
+import { publishAuthChange } from '../../platform/events.ts'
 import { findStaffById } from '../staff/index.ts'
 import { authorize, canChangeMembership, canManageMembers, type TeamRole } from './teams.policy.ts'
 import type { TeamWithMembers } from './teams.presenter.ts'
@@ -70,6 +71,8 @@ export const updateTeam = (ctx: Ctx, id: string, input: UpdateTeamInput) => {
     const team = await repo
       .update(ctx.db, id, { name, description: input.description, updatedAt: ctx.clock.now() })
       .catch(mapNameTaken)
+    // Members see team names in their session: everyone's cached sign-ins go.
+    await publishAuthChange(ctx.db, {})
     return withMembersOf(ctx.db, team!)
   })
 }
@@ -89,6 +92,7 @@ export const archiveTeam = (ctx: Ctx, id: string) => {
     }
     const now = ctx.clock.now()
     await repo.update(ctx.db, id, { archivedAt: now, updatedAt: now })
+    await publishAuthChange(ctx.db, {})
   })
 }
 
@@ -113,6 +117,7 @@ export const addMember = (ctx: Ctx, teamId: string, staffId: string, role: TeamR
       throw new AppError('auth.forbidden')
     }
     await repo.upsertMembership(ctx.db, teamId, staffId, role)
+    await publishAuthChange(ctx.db, { staffId })
     return withMembersOf(ctx.db, team)
   })
 
@@ -126,4 +131,5 @@ export const removeMember = (ctx: Ctx, teamId: string, staffId: string) =>
       throw new AppError('auth.forbidden')
     }
     await repo.deleteMembership(ctx.db, teamId, staffId)
+    await publishAuthChange(ctx.db, { staffId })
   })
