@@ -44,6 +44,34 @@ export const ChannelData = z.discriminatedUnion('channel', [
 ])
 export type ChannelData = z.infer<typeof ChannelData>
 
+/** What happened to an outgoing email: queued, sent, failed (with the reason) or bounced later. */
+export const EmailDelivery = z.object({
+  status: z.enum(['queued', 'sent', 'failed', 'bounced']),
+  error: z.string().nullable(),
+  attempts: z.number().int(),
+  at: Timestamp,
+})
+export type EmailDelivery = z.infer<typeof EmailDelivery>
+
+/**
+ * Channel data as the desk shows it: what clients may send, plus what only the desk records
+ * (an email's delivery, where quoted text begins, why a message counts as automatic).
+ */
+export const ChannelDataView = z.discriminatedUnion('channel', [
+  ChannelData.options[0].extend({
+    subject: z.string().optional(),
+    /** The text from this offset on is quoted earlier mail or a signature, folded in the view. */
+    foldAt: z.number().int().min(0).optional(),
+    automated: z.enum(['auto_reply', 'bulk', 'bounce']).optional(),
+    warnings: z.array(z.string()).optional(),
+    delivery: EmailDelivery.optional(),
+  }),
+  ChannelData.options[1],
+  ChannelData.options[2],
+  ChannelData.options[3],
+])
+export type ChannelDataView = z.infer<typeof ChannelDataView>
+
 const PersonRef = z.object({ id: Id, name: z.string() })
 
 export const Ticket = z.object({
@@ -89,7 +117,7 @@ export const Interaction = z.object({
   author: z.object({ type: z.enum(['staff', 'customer', 'system']), id: Id.nullable(), name: z.string() }),
   text: z.string(),
   html: z.string().nullable(),
-  channelData: ChannelData.nullable(),
+  channelData: ChannelDataView.nullable(),
   attachments: z.array(Attachment),
   mergedFromTicketNumber: z.number().int().nullable(),
   createdAt: Timestamp,

@@ -11,9 +11,13 @@ export {
   createTicket,
   findVisibleTicketScope,
   getTicketDetail,
+  type InteractionOptions,
   listTickets,
   mergeTicket,
+  onPublicReply,
+  type PublicReply,
   type TicketRef,
+  ticketMail,
   type UploadedFile,
   updateTicket,
 } from './tickets.service.ts'

@@ -366,3 +366,57 @@ export const lockSolvedBefore = (db: Queryable, before: Date, limit: number) =>
     .orderBy(asc(tickets.solvedAt))
     .limit(limit)
     .for('update', { skipLocked: true })
+
+/** The (surviving) ticket of the newest interaction carrying one of these email Message-IDs. */
+export const ticketIdForMessageIds = async (db: Queryable, messageIds: string[]) => {
+  if (messageIds.length === 0) return undefined
+  const [row] = await db
+    .select({ id: sql<string>`coalesce(${tickets.mergedIntoId}, ${tickets.id})` })
+    .from(interactions)
+    .innerJoin(tickets, eq(tickets.id, interactions.ticketId))
+    .where(inArray(interactions.emailMessageId, messageIds))
+    .orderBy(desc(interactions.createdAt))
+    .limit(1)
+  return row?.id
+}
+
+export const findTicketRow = async (db: Queryable, id: string) => {
+  const [row] = await db.select(ticketColumns).from(tickets).where(eq(tickets.id, id))
+  return row
+}
+
+/** Merges keys into an interaction's channel data. */
+export const patchChannelData = (db: Queryable, interactionId: string, patch: Record<string, unknown>) =>
+  db
+    .update(interactions)
+    .set({
+      channelData: sql`coalesce(${interactions.channelData}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb`,
+      ...(typeof patch.messageId === 'string' ? { emailMessageId: patch.messageId } : {}),
+    })
+    .where(eq(interactions.id, interactionId))
+
+/** The email interactions of a ticket, oldest first: the thread a reply continues. */
+export const emailThreadOf = (db: Queryable, ticketId: string) =>
+  db
+    .select({
+      id: interactions.id,
+      direction: interactions.direction,
+      messageId: interactions.emailMessageId,
+      channelData: interactions.channelData,
+      createdAt: interactions.createdAt,
+    })
+    .from(interactions)
+    .where(and(eq(interactions.ticketId, ticketId), eq(interactions.channel, 'email')))
+    .orderBy(asc(interactions.createdAt), asc(interactions.id))
+
+export const interactionById = async (db: Queryable, id: string) => {
+  const [row] = await db.select().from(interactions).where(eq(interactions.id, id))
+  return row
+}
+
+export const attachmentsOfInteraction = (db: Queryable, interactionId: string) =>
+  db
+    .select()
+    .from(attachments)
+    .where(eq(attachments.interactionId, interactionId))
+    .orderBy(asc(attachments.createdAt), asc(attachments.id))

@@ -83,7 +83,7 @@ const checkAssignee = async (ctx: Ctx, teamId: string | null, assigneeId: string
 }
 
 /** Opens a ticket for a customer, optionally with its first message, as one transaction. */
-export const createTicket = (ctx: Ctx, input: CreateTicketInput) =>
+export const createTicket = (ctx: Ctx, input: CreateTicketInput, files: UploadedFile[] = []) =>
   inTransaction(ctx, async (ctx) => {
     const customer = await repo.customerById(ctx.db, input.customerId)
     if (!customer) {
@@ -124,10 +124,11 @@ export const createTicket = (ctx: Ctx, input: CreateTicketInput) =>
         ? responseTimes({ waitingSince: null, firstResponseAt: null }, firstDirection, now)
         : {}),
     })
+    let interactionId: string | null = null
     if (input.message && firstBody) {
       const m = input.message
       const inbound = m.direction === 'inbound'
-      await repo.insertInteraction(ctx.db, {
+      const interaction = await repo.insertInteraction(ctx.db, {
         ticketId: ticket.id,
         channel: input.channel,
         direction: m.direction,
@@ -138,6 +139,8 @@ export const createTicket = (ctx: Ctx, input: CreateTicketInput) =>
         ...channelColumns(m.channelData),
         createdAt: now,
       })
+      interactionId = interaction.id
+      await storeFiles(ctx, ticket.id, interaction.id, files, now)
     }
     await repo.insertEvents(ctx.db, [
       eventRow(ctx, ticket.id, 'ticket.created', {
@@ -147,8 +150,24 @@ export const createTicket = (ctx: Ctx, input: CreateTicketInput) =>
       }),
     ])
     await notify(ctx, 'ticket.created', ticket)
-    return { id: ticket.id, number: ticket.number }
+    return { id: ticket.id, number: ticket.number, interactionId }
   })
+
+const storeFiles = async (ctx: Ctx, ticketId: string, interactionId: string, files: UploadedFile[], now: Date) => {
+  for (const file of files) {
+    const stored = await ctx.storage.put(file.data)
+    await repo.insertAttachment(ctx.db, {
+      interactionId,
+      ticketId,
+      filename: file.filename,
+      contentType: file.contentType,
+      size: stored.size,
+      sha256: stored.sha256,
+      storageKey: stored.key,
+      createdAt: now,
+    })
+  }
+}
 
 const channelColumns = (data: AddInteractionInput['channelData']) => ({
   channelData: data ?? null,
@@ -245,6 +264,7 @@ export const addInteraction = (
   ref: TicketRef,
   input: AddInteractionInput,
   files: UploadedFile[] = [],
+  opts: InteractionOptions = {},
 ) =>
   inTransaction(ctx, async (ctx) => {
     const ticket = await lockForCommand(ctx, ref)
@@ -269,25 +289,22 @@ export const addInteraction = (
       ...channelColumns(input.channelData),
       createdAt: now,
     })
-    for (const file of files) {
-      const stored = await ctx.storage.put(file.data)
-      await repo.insertAttachment(ctx.db, {
-        interactionId: interaction.id,
-        ticketId: ticket.id,
-        filename: file.filename,
-        contentType: file.contentType,
-        size: stored.size,
-        sha256: stored.sha256,
-        storageKey: stored.key,
-        createdAt: now,
-      })
-    }
-    // A reply takes a new ticket into work; a customer's message reopens a waiting or solved one.
+    await storeFiles(ctx, ticket.id, interaction.id, files, now)
+    // A reply takes a new ticket into work; a customer's message reopens a waiting or solved one
+    // (an automatic message does not: opts.reopen false).
     let status = input.status
     if (!status && direction === 'outbound' && ticket.status === 'new') status = 'open'
-    if (!status && direction === 'inbound' && ['pending', 'solved', 'on_hold'].includes(ticket.status))
+    if (
+      !status &&
+      direction === 'inbound' &&
+      opts.reopen !== false &&
+      ['pending', 'solved', 'on_hold'].includes(ticket.status)
+    )
       status = 'open'
-    const set: Partial<repo.TicketRow> = { updatedAt: now, ...responseTimes(ticket, direction, now) }
+    const set: Partial<repo.TicketRow> = {
+      updatedAt: now,
+      ...(opts.waits === false ? {} : responseTimes(ticket, direction, now)),
+    }
     if (status && status !== ticket.status) {
       Object.assign(set, { status }, statusTimestamps(ticket.status, status, now))
       await repo.insertEvents(ctx.db, [
@@ -295,11 +312,49 @@ export const addInteraction = (
       ])
     }
     const updated = await repo.updateTicket(ctx.db, ticket.id, set, body.bodyText)
+    if (direction === 'outbound') {
+      for (const hook of replyHooks) {
+        await hook(ctx, {
+          ticket: updated,
+          interactionId: interaction.id,
+          channel,
+          text: body.bodyText,
+          html: body.bodyHtml,
+        })
+      }
+    }
     await notify(ctx, 'ticket.interaction_added', updated)
     return { ticketId: ticket.id, interactionId: interaction.id }
   })
 
 export type UploadedFile = { filename: string; contentType: string; data: Buffer }
+
+export type InteractionOptions = {
+  /** false: a customer's message does not reopen a pending or solved ticket (automatic mail). */
+  reopen?: boolean
+  /** false: the message does not start or end the customer's wait (bounces, automatic mail). */
+  waits?: boolean
+}
+
+/** What a channel needs to send a public reply: the ticket after the reply and the message. */
+export type PublicReply = {
+  ticket: repo.TicketRow
+  interactionId: string
+  channel: string
+  text: string
+  html: string | null
+}
+export type ReplyHook = (ctx: Ctx, reply: PublicReply) => Promise<void>
+
+const replyHooks = new Set<ReplyHook>()
+
+/**
+ * Registers what happens to a public reply inside its transaction (the email channel queues the
+ * mail there, so a reply and its delivery are written together or not at all).
+ */
+export const onPublicReply = (hook: ReplyHook) => {
+  replyHooks.add(hook)
+}
 
 /**
  * Merges a ticket into another about the same matter: its timeline moves to the survivor, its
@@ -482,3 +537,22 @@ export const closeSolvedTickets = (ctx: Ctx, opts: { days?: number; limit?: numb
     )
     return due.length
   })
+
+/**
+ * What the email channel reads and records about tickets, as the desk itself (no visibility
+ * rule: mail arrives for whatever ticket it names).
+ */
+export const ticketMail = {
+  /** The surviving ticket a reply belongs to, by the Message-IDs it refers to. */
+  ticketIdForMessageIds: (ctx: Ctx, ids: string[]) => repo.ticketIdForMessageIds(ctx.db, ids),
+  /** The surviving ticket of a number (merged numbers resolve to the survivor). */
+  ticketIdForNumber: (ctx: Ctx, number: number) => repo.idForNumber(ctx.db, number),
+  ticket: (ctx: Ctx, id: string) => repo.findTicketRow(ctx.db, id),
+  thread: (ctx: Ctx, ticketId: string) => repo.emailThreadOf(ctx.db, ticketId),
+  interaction: (ctx: Ctx, id: string) => repo.interactionById(ctx.db, id),
+  attachments: (ctx: Ctx, interactionId: string) => repo.attachmentsOfInteraction(ctx.db, interactionId),
+  /** Records channel data the desk learns later (a delivery's outcome, the Message-ID it was sent with). */
+  patchChannelData: async (ctx: Ctx, interactionId: string, patch: Record<string, unknown>) => {
+    await repo.patchChannelData(ctx.db, interactionId, patch)
+  },
+}

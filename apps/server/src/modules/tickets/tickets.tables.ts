@@ -1,3 +1,4 @@
+import type { ChannelDataView } from '@tresen/contract'
 import { sql } from 'drizzle-orm'
 import {
   bigint,
@@ -122,27 +123,8 @@ export const tickets = pgTable(
   ],
 )
 
-/** Data only one channel has, typed per channel (validated with the contract's ChannelData schema). */
-export type ChannelData =
-  | {
-      channel: 'email'
-      messageId?: string
-      inReplyTo?: string
-      references?: string[]
-      from?: string
-      to?: string[]
-      cc?: string[]
-    }
-  | {
-      channel: 'phone'
-      callId?: string
-      from?: string
-      to?: string
-      durationSeconds?: number
-      recordingUrl?: string
-    }
-  | { channel: 'chat'; sessionId?: string }
-  | { channel: 'walk_in'; branch?: string; counter?: string }
+/** Data only one channel has, typed per channel (the contract's ChannelDataView schema). */
+export type ChannelData = ChannelDataView
 
 /** One message, call, chat, visit or note on a ticket's timeline. */
 export const interactions = pgTable(

@@ -1,0 +1,226 @@
+import { and, asc, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm'
+import type { Queryable } from '../../platform/db.ts'
+import { tickets } from '../tickets/tickets.tables.ts'
+import { emailChannels, emailInbound, emailOutbound } from './email.tables.ts'
+
+export type ChannelRow = typeof emailChannels.$inferSelect
+export type InboundRow = typeof emailInbound.$inferSelect
+export type OutboundRow = typeof emailOutbound.$inferSelect
+
+export const listChannels = (db: Queryable) => db.select().from(emailChannels).orderBy(asc(emailChannels.name))
+
+export const findChannel = async (db: Queryable, id: string) => {
+  const [row] = await db.select().from(emailChannels).where(eq(emailChannels.id, id))
+  return row
+}
+
+export const lockChannel = async (db: Queryable, id: string) => {
+  const [row] = await db.select().from(emailChannels).where(eq(emailChannels.id, id)).for('update')
+  return row
+}
+
+export const insertChannel = async (db: Queryable, values: typeof emailChannels.$inferInsert) => {
+  const [row] = await db.insert(emailChannels).values(values).returning()
+  return row!
+}
+
+export const updateChannel = async (db: Queryable, id: string, values: Partial<typeof emailChannels.$inferInsert>) => {
+  const [row] = await db.update(emailChannels).set(values).where(eq(emailChannels.id, id)).returning()
+  return row
+}
+
+/** Active channels that accept mail for this address through the SMTP receiver. */
+export const channelsForRecipient = (db: Queryable, address: string) =>
+  db
+    .select()
+    .from(emailChannels)
+    .where(and(eq(emailChannels.active, true), sql`${address} = ANY(${emailChannels.smtpReceiverAddresses})`))
+
+export const recordCheck = (db: Queryable, id: string, state: 'ok' | 'error', error: string | null, at: Date) =>
+  db.update(emailChannels).set({ state, stateError: error, checkedAt: at }).where(eq(emailChannels.id, id))
+
+export const saveImapPosition = (db: Queryable, id: string, uidValidity: bigint, lastUid: number) =>
+  db
+    .update(emailChannels)
+    .set({ imapUidValidity: uidValidity, imapLastUid: sql`greatest(${emailChannels.imapLastUid}, ${lastUid})` })
+    .where(eq(emailChannels.id, id))
+
+export const resetImapPosition = (db: Queryable, id: string, uidValidity: bigint) =>
+  db.update(emailChannels).set({ imapUidValidity: uidValidity, imapLastUid: 0 }).where(eq(emailChannels.id, id))
+
+/** Failed messages per channel. */
+export const problemCounts = async (db: Queryable) => {
+  const rows = await db
+    .select({ channelId: emailInbound.channelId, n: sql<number>`count(*)::int` })
+    .from(emailInbound)
+    .where(eq(emailInbound.status, 'failed'))
+    .groupBy(emailInbound.channelId)
+  return new Map(rows.map((r) => [r.channelId, r.n]))
+}
+
+/**
+ * Records a received message's identity; undefined when the channel already has a message with
+ * this content or Message-ID (a second delivery, or another process took it first).
+ */
+export const claimInbound = async (db: Queryable, values: typeof emailInbound.$inferInsert) => {
+  const [row] = await db.insert(emailInbound).values(values).onConflictDoNothing().returning()
+  return row
+}
+
+export const findInboundByIdentity = async (
+  db: Queryable,
+  channelId: string,
+  contentHash: string,
+  messageId: string | null,
+) => {
+  const [row] = await db
+    .select()
+    .from(emailInbound)
+    .where(
+      and(
+        eq(emailInbound.channelId, channelId),
+        messageId
+          ? or(eq(emailInbound.contentHash, contentHash), eq(emailInbound.messageId, messageId))
+          : eq(emailInbound.contentHash, contentHash),
+      ),
+    )
+    .limit(1)
+  return row
+}
+
+export const findInbound = async (db: Queryable, id: string) => {
+  const [row] = await db.select().from(emailInbound).where(eq(emailInbound.id, id))
+  return row
+}
+
+export const lockInbound = async (db: Queryable, id: string) => {
+  const [row] = await db.select().from(emailInbound).where(eq(emailInbound.id, id)).for('update')
+  return row
+}
+
+export const updateInbound = (db: Queryable, id: string, values: Partial<typeof emailInbound.$inferInsert>) =>
+  db.update(emailInbound).set(values).where(eq(emailInbound.id, id))
+
+/** How many messages this sender sent to the channel since `since` (the loop limit). */
+export const countFromSender = async (db: Queryable, channelId: string, from: string, since: Date) => {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(emailInbound)
+    .where(
+      and(
+        eq(emailInbound.channelId, channelId),
+        eq(emailInbound.fromAddress, from),
+        gte(emailInbound.receivedAt, since),
+      ),
+    )
+  return row?.n ?? 0
+}
+
+export const listInbound = (
+  db: Queryable,
+  f: { channelId?: string; status?: string; before?: { at: Date; id: string }; limit: number },
+) =>
+  db
+    .select({ message: emailInbound, ticketNumber: tickets.number })
+    .from(emailInbound)
+    .leftJoin(tickets, eq(tickets.id, emailInbound.ticketId))
+    .where(
+      and(
+        f.channelId ? eq(emailInbound.channelId, f.channelId) : undefined,
+        f.status ? eq(emailInbound.status, f.status) : undefined,
+        f.before
+          ? sql`(${emailInbound.receivedAt}, ${emailInbound.id}) < (${f.before.at.toISOString()}::timestamptz, ${f.before.id}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(emailInbound.receivedAt), desc(emailInbound.id))
+    .limit(f.limit)
+
+export const insertOutbound = async (db: Queryable, values: typeof emailOutbound.$inferInsert) => {
+  const [row] = await db.insert(emailOutbound).values(values).returning()
+  return row!
+}
+
+export const findOutboundByMessageIds = async (db: Queryable, ids: string[]) => {
+  if (ids.length === 0) return undefined
+  const [row] = await db.select().from(emailOutbound).where(inArray(emailOutbound.messageId, ids)).limit(1)
+  return row
+}
+
+export const latestOutboundOf = async (db: Queryable, interactionId: string) => {
+  const [row] = await db
+    .select()
+    .from(emailOutbound)
+    .where(eq(emailOutbound.interactionId, interactionId))
+    .orderBy(desc(emailOutbound.createdAt))
+    .limit(1)
+    .for('update')
+  return row
+}
+
+/** Whether the desk sent this address an acknowledgement since `since` (at most one per period). */
+export const ackedSince = async (db: Queryable, to: string, since: Date) => {
+  const [row] = await db
+    .select({ id: emailOutbound.id })
+    .from(emailOutbound)
+    .where(and(eq(emailOutbound.toAddress, to), eq(emailOutbound.kind, 'ack'), gte(emailOutbound.createdAt, since)))
+    .limit(1)
+  return !!row
+}
+
+/**
+ * Takes up to `limit` due deliveries for this process: queued ones whose time has come, and ones
+ * another process took but did not finish in time (it died). SKIP LOCKED keeps processes apart.
+ */
+export const claimDue = (db: Queryable, now: Date, lease: Date, limit: number) =>
+  db.execute<{ id: string }>(sql`
+    UPDATE ${emailOutbound} SET status = 'sending', attempts = attempts + 1, locked_until = ${lease.toISOString()}::timestamptz,
+      updated_at = ${now.toISOString()}::timestamptz
+    WHERE id IN (
+      SELECT id FROM ${emailOutbound}
+      WHERE (status = 'queued' AND next_attempt_at <= ${now.toISOString()}::timestamptz)
+         OR (status = 'sending' AND locked_until < ${now.toISOString()}::timestamptz)
+      ORDER BY next_attempt_at
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING id`)
+
+export const findOutbound = async (db: Queryable, id: string) => {
+  const [row] = await db.select().from(emailOutbound).where(eq(emailOutbound.id, id))
+  return row
+}
+
+export const updateOutbound = (db: Queryable, id: string, values: Partial<typeof emailOutbound.$inferInsert>) =>
+  db.update(emailOutbound).set(values).where(eq(emailOutbound.id, id))
+
+/** The earliest time a queued delivery is due (for the sender's next wake-up). */
+export const nextDue = async (db: Queryable) => {
+  const [row] = await db
+    .select({ at: sql<string | null>`min(${emailOutbound.nextAttemptAt})` })
+    .from(emailOutbound)
+    .where(inArray(emailOutbound.status, ['queued']))
+  return row?.at ? new Date(row.at) : null
+}
+
+/**
+ * How long this team's customers waited for a first answer lately: the 80th percentile over the
+ * last 30 days, in hours, when at least 20 tickets were answered; otherwise null.
+ */
+export const measuredReplyHours = async (db: Queryable, teamId: string | null, now: Date) => {
+  const since = new Date(now.getTime() - 30 * 86_400_000)
+  const [row] = await db
+    .select({
+      n: sql<number>`count(*)::int`,
+      p80: sql<number | null>`percentile_cont(0.8) WITHIN GROUP (ORDER BY extract(epoch FROM ${tickets.firstResponseAt} - ${tickets.createdAt}))`,
+    })
+    .from(tickets)
+    .where(
+      and(
+        teamId ? eq(tickets.teamId, teamId) : undefined,
+        gte(tickets.createdAt, since),
+        lt(tickets.createdAt, now),
+        sql`${tickets.firstResponseAt} IS NOT NULL`,
+      ),
+    )
+  return row && row.n >= 20 && row.p80 !== null ? Math.max(1, Math.ceil(Number(row.p80) / 3600)) : null
+}
