@@ -84,6 +84,7 @@ CREATE UNIQUE INDEX "email_inbound_message_id_key" ON "email_inbound" USING btre
 CREATE INDEX "email_inbound_sender_idx" ON "email_inbound" USING btree ("channel_id","from_address","received_at");--> statement-breakpoint
 CREATE INDEX "email_inbound_problems_idx" ON "email_inbound" USING btree ("received_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE status = 'failed';--> statement-breakpoint
 CREATE INDEX "email_inbound_received_idx" ON "email_inbound" USING btree ("received_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "email_inbound_ticket_idx" ON "email_inbound" USING btree ("ticket_id","received_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "email_outbound_message_id_key" ON "email_outbound" USING btree ("message_id");--> statement-breakpoint
 CREATE INDEX "email_outbound_due_idx" ON "email_outbound" USING btree ("next_attempt_at") WHERE status IN ('queued', 'sending');--> statement-breakpoint
 CREATE INDEX "email_outbound_recipient_idx" ON "email_outbound" USING btree ("to_address","kind","created_at");--> statement-breakpoint

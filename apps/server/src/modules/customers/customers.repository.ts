@@ -385,3 +385,16 @@ export const isUniqueViolation = (e: unknown, constraint: string) => {
 
 /** A foreign key still points at the row being deleted. */
 export const isForeignKeyViolation = (e: unknown) => pgErrorOf(e)?.code === '23503'
+
+/** An address's owner and whether mail to it bounces. */
+export const findEmailRow = async (db: Queryable, email: string) => {
+  const [row] = await db.select().from(customerEmails).where(eq(customerEmails.email, email.toLowerCase()))
+  return row
+}
+
+/** Marks an address as failing (mail to it bounced), or as working again (null). */
+export const setEmailFailing = (db: Queryable, email: string, since: Date | null) =>
+  db
+    .update(customerEmails)
+    .set({ failingSince: since })
+    .where(eq(customerEmails.email, email.toLowerCase()))

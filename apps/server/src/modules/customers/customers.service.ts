@@ -359,3 +359,20 @@ export const deleteOrganization = (ctx: Ctx, id: string) =>
     if (await repo.hasCustomers(ctx.db, id)) throw new AppError('organization.has_customers')
     await repo.deleteOrganization(ctx.db, id)
   })
+
+export const customerMail = {
+  /** The address's owner and since when mail to it bounces (null: it works), or undefined. */
+  address: async (ctx: Ctx, email: string) => {
+    const row = await repo.findEmailRow(ctx.db, email)
+    return row ? { customerId: row.customerId, failingSince: row.failingSince } : undefined
+  },
+  /** Marks an address as failing after a bounce, or as working again when mail from it arrives. */
+  setFailing: async (ctx: Ctx, email: string, since: Date | null) => {
+    await repo.setEmailFailing(ctx.db, email, since)
+  },
+  /** The customer's primary address (or first), for replies on tickets that did not come by mail. */
+  primaryAddress: async (ctx: Ctx, customerId: string) => {
+    const rows = await repo.emailsOf(ctx.db, [customerId])
+    return (rows.find((r) => r.isPrimary) ?? rows[0])?.email ?? null
+  },
+}

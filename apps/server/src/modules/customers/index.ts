@@ -24,3 +24,6 @@ export const listCustomers = service.listCustomers
 
 /** A phone number in any notation as E.164, or null when invalid; national numbers default to DE. */
 export { normalizePhone } from './customers.phone.ts'
+
+/** What the email channel needs: an address's owner, its failing mark. */
+export { customerMail } from './customers.service.ts'

@@ -7,7 +7,8 @@ export type ChannelRow = typeof emailChannels.$inferSelect
 export type InboundRow = typeof emailInbound.$inferSelect
 export type OutboundRow = typeof emailOutbound.$inferSelect
 
-export const listChannels = (db: Queryable) => db.select().from(emailChannels).orderBy(asc(emailChannels.name))
+export const listChannels = (db: Queryable) =>
+  db.select().from(emailChannels).orderBy(asc(emailChannels.name))
 
 export const findChannel = async (db: Queryable, id: string) => {
   const [row] = await db.select().from(emailChannels).where(eq(emailChannels.id, id))
@@ -24,7 +25,11 @@ export const insertChannel = async (db: Queryable, values: typeof emailChannels.
   return row!
 }
 
-export const updateChannel = async (db: Queryable, id: string, values: Partial<typeof emailChannels.$inferInsert>) => {
+export const updateChannel = async (
+  db: Queryable,
+  id: string,
+  values: Partial<typeof emailChannels.$inferInsert>,
+) => {
   const [row] = await db.update(emailChannels).set(values).where(eq(emailChannels.id, id)).returning()
   return row
 }
@@ -36,17 +41,28 @@ export const channelsForRecipient = (db: Queryable, address: string) =>
     .from(emailChannels)
     .where(and(eq(emailChannels.active, true), sql`${address} = ANY(${emailChannels.smtpReceiverAddresses})`))
 
-export const recordCheck = (db: Queryable, id: string, state: 'ok' | 'error', error: string | null, at: Date) =>
-  db.update(emailChannels).set({ state, stateError: error, checkedAt: at }).where(eq(emailChannels.id, id))
+export const recordCheck = (
+  db: Queryable,
+  id: string,
+  state: 'ok' | 'error',
+  error: string | null,
+  at: Date,
+) => db.update(emailChannels).set({ state, stateError: error, checkedAt: at }).where(eq(emailChannels.id, id))
 
 export const saveImapPosition = (db: Queryable, id: string, uidValidity: bigint, lastUid: number) =>
   db
     .update(emailChannels)
-    .set({ imapUidValidity: uidValidity, imapLastUid: sql`greatest(${emailChannels.imapLastUid}, ${lastUid})` })
+    .set({
+      imapUidValidity: uidValidity,
+      imapLastUid: sql`greatest(${emailChannels.imapLastUid}, ${lastUid})`,
+    })
     .where(eq(emailChannels.id, id))
 
 export const resetImapPosition = (db: Queryable, id: string, uidValidity: bigint) =>
-  db.update(emailChannels).set({ imapUidValidity: uidValidity, imapLastUid: 0 }).where(eq(emailChannels.id, id))
+  db
+    .update(emailChannels)
+    .set({ imapUidValidity: uidValidity, imapLastUid: 0 })
+    .where(eq(emailChannels.id, id))
 
 /** Failed messages per channel. */
 export const problemCounts = async (db: Queryable) => {
@@ -163,7 +179,13 @@ export const ackedSince = async (db: Queryable, to: string, since: Date) => {
   const [row] = await db
     .select({ id: emailOutbound.id })
     .from(emailOutbound)
-    .where(and(eq(emailOutbound.toAddress, to), eq(emailOutbound.kind, 'ack'), gte(emailOutbound.createdAt, since)))
+    .where(
+      and(
+        eq(emailOutbound.toAddress, to),
+        eq(emailOutbound.kind, 'ack'),
+        gte(emailOutbound.createdAt, since),
+      ),
+    )
     .limit(1)
   return !!row
 }
@@ -190,8 +212,11 @@ export const findOutbound = async (db: Queryable, id: string) => {
   return row
 }
 
-export const updateOutbound = (db: Queryable, id: string, values: Partial<typeof emailOutbound.$inferInsert>) =>
-  db.update(emailOutbound).set(values).where(eq(emailOutbound.id, id))
+export const updateOutbound = (
+  db: Queryable,
+  id: string,
+  values: Partial<typeof emailOutbound.$inferInsert>,
+) => db.update(emailOutbound).set(values).where(eq(emailOutbound.id, id))
 
 /** The earliest time a queued delivery is due (for the sender's next wake-up). */
 export const nextDue = async (db: Queryable) => {
@@ -211,7 +236,9 @@ export const measuredReplyHours = async (db: Queryable, teamId: string | null, n
   const [row] = await db
     .select({
       n: sql<number>`count(*)::int`,
-      p80: sql<number | null>`percentile_cont(0.8) WITHIN GROUP (ORDER BY extract(epoch FROM ${tickets.firstResponseAt} - ${tickets.createdAt}))`,
+      p80: sql<
+        number | null
+      >`percentile_cont(0.8) WITHIN GROUP (ORDER BY extract(epoch FROM ${tickets.firstResponseAt} - ${tickets.createdAt}))`,
     })
     .from(tickets)
     .where(
@@ -223,4 +250,15 @@ export const measuredReplyHours = async (db: Queryable, teamId: string | null, n
       ),
     )
   return row && row.n >= 20 && row.p80 !== null ? Math.max(1, Math.ceil(Number(row.p80) / 3600)) : null
+}
+
+/** The channel the ticket's newest message arrived through, with that message's sender. */
+export const lastInboundOf = async (db: Queryable, ticketId: string) => {
+  const [row] = await db
+    .select({ channelId: emailInbound.channelId, from: emailInbound.fromAddress })
+    .from(emailInbound)
+    .where(and(eq(emailInbound.ticketId, ticketId), eq(emailInbound.status, 'imported')))
+    .orderBy(desc(emailInbound.receivedAt))
+    .limit(1)
+  return row
 }

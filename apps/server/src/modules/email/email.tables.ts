@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm'
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
 import { v7 as uuidv7 } from 'uuid'
 import { teams } from '../teams/teams.tables.ts'
 import { interactions, tickets } from '../tickets/tickets.tables.ts'
@@ -84,6 +95,7 @@ export const emailInbound = pgTable(
     index('email_inbound_sender_idx').on(t.channelId, t.fromAddress, t.receivedAt),
     index('email_inbound_problems_idx').on(t.receivedAt.desc(), t.id.desc()).where(sql`status = 'failed'`),
     index('email_inbound_received_idx').on(t.receivedAt.desc(), t.id.desc()),
+    index('email_inbound_ticket_idx').on(t.ticketId, t.receivedAt),
   ],
 )
 

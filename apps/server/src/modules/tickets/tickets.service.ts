@@ -153,7 +153,13 @@ export const createTicket = (ctx: Ctx, input: CreateTicketInput, files: Uploaded
     return { id: ticket.id, number: ticket.number, interactionId }
   })
 
-const storeFiles = async (ctx: Ctx, ticketId: string, interactionId: string, files: UploadedFile[], now: Date) => {
+const storeFiles = async (
+  ctx: Ctx,
+  ticketId: string,
+  interactionId: string,
+  files: UploadedFile[],
+  now: Date,
+) => {
   for (const file of files) {
     const stored = await ctx.storage.put(file.data)
     await repo.insertAttachment(ctx.db, {

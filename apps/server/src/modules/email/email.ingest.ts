@@ -1,0 +1,299 @@
+import { createHash } from 'node:crypto'
+import { type Ctx, inTransaction, SYSTEM } from '../../platform/context.ts'
+import { createCustomer, customerMail } from '../customers/index.ts'
+import { addInteraction, createTicket, ticketMail, type UploadedFile } from '../tickets/index.ts'
+import { normalizeSubject, ticketNumberFromSubject } from './email.classify.ts'
+import { markBounced, queueAcknowledgement } from './email.outbound.ts'
+import { type ParsedEmail, parseEmail, UnprocessableMessage } from './email.parse.ts'
+import * as repo from './email.repository.ts'
+
+/** More messages than this from one sender within LOOP_WINDOW_MS are not taken in (a mail loop). */
+export const LOOP_LIMIT = 20
+export const LOOP_WINDOW_MS = 10 * 60_000
+
+export type IngestMeta = {
+  source: 'imap' | 'smtp'
+  imapUid?: number
+  /** When the mailbox received it (IMAP internal date); mail from before the channel existed is backlog. */
+  receivedAt?: Date
+}
+
+export type IngestOutcome =
+  | { status: 'imported'; inboundId: string; ticketId: string; ticketNumber: number; created: boolean }
+  | { status: 'duplicate'; inboundId: string | null }
+  | { status: 'ignored' | 'failed'; inboundId: string; reason: string }
+
+const sha256 = (raw: Buffer) => createHash('sha256').update(raw).digest('hex')
+
+const isUniqueViolation = (err: unknown) => {
+  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '23505' || e.code === '40001' || e.code === '40P01') return true
+  }
+  return false
+}
+
+/**
+ * Takes in one raw message for a channel, exactly once: its identity (content hash and
+ * Message-ID) is recorded in the same transaction as its effect, so a repeated delivery, a
+ * restart after a crash or a second ingester finds it and changes nothing. A message that cannot
+ * be processed is kept raw with the reason (status failed) and never blocks the next one. Errors
+ * of the database itself are thrown: the caller keeps the message and tries again later.
+ */
+export const ingestMessage = async (
+  base: Ctx,
+  channel: repo.ChannelRow,
+  raw: Buffer,
+  meta: IngestMeta,
+): Promise<IngestOutcome> => {
+  const ctx: Ctx = { ...base, actor: SYSTEM }
+  const contentHash = sha256(raw)
+  const known = await repo.findInboundByIdentity(ctx.db, channel.id, contentHash, null)
+  if (known) return { status: 'duplicate', inboundId: known.id }
+
+  let parsed: ParsedEmail
+  try {
+    parsed = await parseEmail(raw)
+  } catch (err) {
+    const reason = err instanceof UnprocessableMessage ? err.message : `parser error: ${(err as Error).message}`
+    return recordFailure(ctx, channel, raw, contentHash, meta, reason, null)
+  }
+  const stored = await ctx.storage.put(raw)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await inTransaction(ctx, (tx) => takeIn(tx, channel, parsed, stored.key, raw.length, contentHash, meta))
+    } catch (err) {
+      // Two messages from a new sender at once both create the customer: the second retries.
+      if (attempt < 3 && isUniqueViolation(err)) continue
+      if (err instanceof UnprocessableMessage)
+        return recordFailure(ctx, channel, raw, contentHash, meta, err.message, parsed)
+      if (isDatabaseUnavailable(err)) throw err
+      ctx.log.error({ err, channelId: channel.id }, 'email could not be processed')
+      return recordFailure(ctx, channel, raw, contentHash, meta, `processing failed: ${(err as Error).message}`, parsed)
+    }
+  }
+}
+
+/** Errors that mean "try again later" rather than "this message is bad". */
+export const isDatabaseUnavailable = (err: unknown) => {
+  for (let e = err as { code?: string; cause?: unknown; message?: string } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'string' && /^(08|57P|53)/.test(e.code)) return true
+    if (typeof e.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(e.code))
+      return true
+    if (e.message && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message))
+      return true
+  }
+  return false
+}
+
+const recordFailure = async (
+  ctx: Ctx,
+  channel: repo.ChannelRow,
+  raw: Buffer,
+  contentHash: string,
+  meta: IngestMeta,
+  reason: string,
+  parsed: ParsedEmail | null,
+): Promise<IngestOutcome> => {
+  const stored = await ctx.storage.put(raw)
+  const row = await repo.claimInbound(ctx.db, {
+    channelId: channel.id,
+    source: meta.source,
+    status: 'failed',
+    reason: reason.slice(0, 1000),
+    messageId: parsed?.messageId ?? null,
+    contentHash,
+    fromAddress: parsed?.from?.address ?? null,
+    subject: parsed?.subject ?? headerSubject(raw),
+    size: raw.length,
+    rawKey: stored.key,
+    imapUid: meta.imapUid ?? null,
+    receivedAt: ctx.clock.now(),
+  })
+  if (!row) return { status: 'duplicate', inboundId: null }
+  ctx.log.warn({ channelId: channel.id, inboundId: row.id, reason }, 'email kept as unprocessable')
+  return { status: 'failed', inboundId: row.id, reason }
+}
+
+/** The raw Subject line of a message the parser could not read, for the admin's list. */
+const headerSubject = (raw: Buffer) => {
+  const head = raw.subarray(0, 64 * 1024).toString('latin1')
+  const m = /^subject:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(head)
+  return m?.[1]?.replace(/\r?\n[ \t]/g, ' ').slice(0, 300) ?? null
+}
+
+const takeIn = async (
+  ctx: Ctx,
+  channel: repo.ChannelRow,
+  mail: ParsedEmail,
+  rawKey: string,
+  size: number,
+  contentHash: string,
+  meta: IngestMeta,
+): Promise<IngestOutcome> => {
+  const now = ctx.clock.now()
+  const claimed = await repo.claimInbound(ctx.db, {
+    channelId: channel.id,
+    source: meta.source,
+    status: 'imported',
+    messageId: mail.messageId,
+    contentHash,
+    fromAddress: mail.from?.address ?? null,
+    subject: mail.subject,
+    size,
+    rawKey,
+    imapUid: meta.imapUid ?? null,
+    receivedAt: now,
+  })
+  if (!claimed) {
+    const known = await repo.findInboundByIdentity(ctx.db, channel.id, contentHash, mail.messageId)
+    return { status: 'duplicate', inboundId: known?.id ?? null }
+  }
+  const ignore = async (reason: string): Promise<IngestOutcome> => {
+    await repo.updateInbound(ctx.db, claimed.id, { status: 'ignored', reason })
+    return { status: 'ignored', inboundId: claimed.id, reason }
+  }
+
+  // The desk's own mail, fed back (a mailbox that receives what it sends, a forwarding loop).
+  if (mail.messageId && (await repo.findOutboundByMessageIds(ctx.db, [mail.messageId])))
+    return ignore('the desk sent this message itself')
+  if (mail.from && mail.from.address === channel.address && mail.automation.kind !== 'bounce')
+    return ignore('sent from the channel\'s own address')
+
+  if (mail.bounce) {
+    const outcome = await takeInBounce(ctx, claimed.id, mail)
+    if (outcome) return outcome
+    return ignore('a delivery failure report for mail the desk did not send')
+  }
+  if (!mail.from) throw new UnprocessableMessage('the message has no sender address (From)')
+
+  const recent = await repo.countFromSender(ctx.db, channel.id, mail.from.address, new Date(now.getTime() - LOOP_WINDOW_MS))
+  if (recent > LOOP_LIMIT)
+    return ignore(`more than ${LOOP_LIMIT} messages from ${mail.from.address} within ${LOOP_WINDOW_MS / 60_000} minutes (mail loop)`)
+
+  const human = mail.automation.kind === 'human'
+  const customerId = await findOrCreateCustomer(ctx, mail)
+  const existing = await threadTicket(ctx, mail, customerId)
+  const files: UploadedFile[] = mail.attachments
+  const channelData = {
+    channel: 'email' as const,
+    ...(mail.messageId ? { messageId: mail.messageId } : {}),
+    ...(mail.inReplyTo[0] ? { inReplyTo: mail.inReplyTo[0] } : {}),
+    ...(mail.references.length ? { references: mail.references.slice(-100) } : {}),
+    from: mail.from.address,
+    to: mail.to.slice(0, 100),
+    cc: mail.cc.slice(0, 100),
+    subject: mail.subject,
+    ...(mail.foldAt !== null ? { foldAt: mail.foldAt } : {}),
+    ...(human ? {} : { automated: mail.automation.kind }),
+    ...(mail.warnings.length ? { warnings: mail.warnings } : {}),
+  }
+  const text = mail.text.trim() || (files.length ? '' : mail.language === 'de' ? '(ohne Text)' : '(no text)')
+  // A customer who writes again has a working address.
+  await customerMail.setFailing(ctx, mail.from.address, null)
+
+  if (existing) {
+    const added = await addInteraction(
+      ctx,
+      existing.id,
+      { kind: 'inbound', text, ...(mail.html ? { html: mail.html } : {}), channel: 'email', channelData: channelData as never },
+      files,
+      { reopen: human, waits: human },
+    )
+    await repo.updateInbound(ctx.db, claimed.id, { ticketId: added.ticketId, interactionId: added.interactionId })
+    return { status: 'imported', inboundId: claimed.id, ticketId: added.ticketId, ticketNumber: existing.number, created: false }
+  }
+
+  const subject = normalizeSubject(mail.subject) || (mail.language === 'de' ? '(kein Betreff)' : '(no subject)')
+  const created = await createTicket(
+    ctx,
+    {
+      subject,
+      customerId,
+      channel: 'email',
+      status: 'new',
+      priority: 'normal',
+      ...(channel.teamId ? { teamId: channel.teamId } : {}),
+      language: mail.language,
+      tags: [],
+      message: { direction: 'inbound', text, ...(mail.html ? { html: mail.html } : {}), channelData: channelData as never },
+    },
+    files,
+  )
+  await repo.updateInbound(ctx.db, claimed.id, { ticketId: created.id, interactionId: created.interactionId })
+  const backlog = (meta.receivedAt ?? now) < channel.acknowledgeSince
+  if (human && channel.acknowledge && !backlog) {
+    await queueAcknowledgement(ctx, channel, { id: created.id, number: created.number, subject }, mail.from.address)
+  }
+  return { status: 'imported', inboundId: claimed.id, ticketId: created.id, ticketNumber: created.number, created: true }
+}
+
+const findOrCreateCustomer = async (ctx: Ctx, mail: ParsedEmail) => {
+  const from = mail.from!
+  const known = await customerMail.address(ctx, from.address)
+  if (known) return known.customerId
+  const name = from.name || from.address.split('@')[0] || from.address
+  const customer = await createCustomer(ctx, { name: name.slice(0, 200), language: mail.language, emails: [from.address] })
+  return customer.id
+}
+
+/**
+ * The open ticket a message continues: by the Message-IDs it answers, else by the ticket number in
+ * its subject when the sender is that ticket's customer (a number alone is easy to guess). A
+ * closed ticket takes no more mail: the message opens a new one.
+ */
+const threadTicket = async (ctx: Ctx, mail: ParsedEmail, customerId: string) => {
+  const refs = [...mail.inReplyTo, ...mail.references.slice().reverse()]
+  let ticketId = await ticketMail.ticketIdForMessageIds(ctx, refs.slice(0, 100))
+  if (!ticketId) {
+    const number = ticketNumberFromSubject(mail.subject)
+    const byNumber = number ? await ticketMail.ticketIdForNumber(ctx, number) : undefined
+    if (byNumber) {
+      const ticket = await ticketMail.ticket(ctx, byNumber)
+      if (ticket && ticket.customerId === customerId) ticketId = byNumber
+    }
+  }
+  const ticket = ticketId ? await ticketMail.ticket(ctx, ticketId) : undefined
+  return ticket && ticket.status !== 'closed' && !ticket.mergedIntoId ? ticket : undefined
+}
+
+/** A delivery failure: noted on the ticket of the message that bounced; the address marked as failing. */
+const takeInBounce = async (ctx: Ctx, inboundId: string, mail: ParsedEmail): Promise<IngestOutcome | null> => {
+  const bounce = mail.bounce!
+  const ids = [bounce.originalMessageId, ...mail.inReplyTo, ...mail.references].filter((x): x is string => !!x)
+  const outbound = await repo.findOutboundByMessageIds(ctx.db, ids)
+  const ticketId = outbound?.ticketId ?? (await ticketMail.ticketIdForMessageIds(ctx, ids))
+  if (!ticketId) return null
+  const ticket = await ticketMail.ticket(ctx, ticketId)
+  if (!ticket) return null
+  const now = ctx.clock.now()
+  const failed = bounce.recipients.map((r) => r.address.toLowerCase())
+  if (bounce.permanent) {
+    for (const address of new Set([...failed, ...(outbound && failed.length === 0 ? [outbound.toAddress] : [])]))
+      await customerMail.setFailing(ctx, address, now)
+  }
+  const detail = bounce.recipients
+    .map((r) => [r.address, r.status, r.diagnostic].filter(Boolean).join(': '))
+    .join('\n')
+  if (outbound) await markBounced(ctx, outbound, bounce.permanent, detail || mail.subject)
+  const added = await addInteraction(
+    ctx,
+    ticketId,
+    {
+      kind: 'inbound',
+      text: mail.text.trim() || detail || mail.subject || 'delivery status notification',
+      ...(mail.html ? { html: mail.html } : {}),
+      channel: 'email',
+      channelData: {
+        channel: 'email',
+        ...(mail.messageId ? { messageId: mail.messageId } : {}),
+        ...(mail.from ? { from: mail.from.address } : {}),
+        subject: mail.subject,
+        automated: 'bounce',
+      } as never,
+    },
+    mail.attachments,
+    { reopen: false, waits: false },
+  )
+  await repo.updateInbound(ctx.db, inboundId, { ticketId, interactionId: added.interactionId })
+  return { status: 'imported', inboundId, ticketId, ticketNumber: ticket.number, created: false }
+}

@@ -1,0 +1,265 @@
+import type { Readable } from 'node:stream'
+import type { EmailDelivery } from '@tresen/contract'
+import nodemailer, { type Transporter } from 'nodemailer'
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js'
+import { v7 as uuidv7 } from 'uuid'
+import type { Ctx } from '../../platform/context.ts'
+import type { SecretBox } from '../../platform/secret-box.ts'
+import { customerMail } from '../customers/index.ts'
+import { type PublicReply, ticketMail } from '../tickets/index.ts'
+import { normalizeSubject } from './email.classify.ts'
+import * as repo from './email.repository.ts'
+import { acknowledgement, replySubject, signatureHtml, textToHtml } from './email.templates.ts'
+
+/** Attempts before a delivery counts as failed; the waits between them grow fourfold from 30 s. */
+export const MAX_ATTEMPTS = 6
+export const retryDelayMs = (attempts: number) => 30_000 * 4 ** Math.max(0, attempts - 1)
+/** At most one acknowledgement per address within this period. */
+export const ACK_PERIOD_MS = 24 * 3_600_000
+
+const domainOf = (address: string) => address.split('@')[1] ?? 'tresen.invalid'
+export const newMessageId = (address: string) => `<${uuidv7()}.tresen@${domainOf(address)}>`
+
+const delivery = (status: EmailDelivery['status'], at: Date, error: string | null = null, attempts = 0): EmailDelivery => ({
+  status,
+  error,
+  attempts,
+  at: at.toISOString(),
+})
+
+/** The channel a ticket's mail goes out through: where its last message came in, else its team's, else any with SMTP. */
+const channelForTicket = async (ctx: Ctx, ticketId: string, teamId: string | null) => {
+  const last = await repo.lastInboundOf(ctx.db, ticketId)
+  const channels = (await repo.listChannels(ctx.db)).filter((c) => c.active && c.smtpHost)
+  const byLast = last && channels.find((c) => c.id === last.channelId)
+  return { channel: byLast || channels.find((c) => c.teamId && c.teamId === teamId) || channels[0], lastFrom: last?.from }
+}
+
+/**
+ * A public reply on an email ticket becomes an outgoing message in the same transaction: the
+ * reply and its delivery exist together or not at all. The sender picks it up after the commit.
+ */
+export const queueReply = async (ctx: Ctx, reply: PublicReply) => {
+  if (reply.channel !== 'email') return
+  const now = ctx.clock.now()
+  const { channel, lastFrom } = await channelForTicket(ctx, reply.ticket.id, reply.ticket.teamId)
+  const to = lastFrom ?? (await customerMail.primaryAddress(ctx, reply.ticket.customerId))
+  if (!channel || !to) {
+    const error = !channel ? 'no active email channel with SMTP settings' : 'the customer has no email address'
+    await ticketMail.patchChannelData(ctx, reply.interactionId, { channel: 'email', delivery: delivery('failed', now, error) })
+    return
+  }
+  const thread = await ticketMail.thread(ctx, reply.ticket.id)
+  const ids = thread.map((m) => m.messageId).filter((id): id is string => !!id)
+  const lastInbound = [...thread].reverse().find((m) => m.direction === 'inbound' && m.messageId)
+  const messageId = newMessageId(channel.address)
+  await repo.insertOutbound(ctx.db, {
+    channelId: channel.id,
+    ticketId: reply.ticket.id,
+    interactionId: reply.interactionId,
+    kind: 'reply',
+    toAddress: to,
+    messageId,
+    nextAttemptAt: now,
+    createdAt: now,
+    updatedAt: now,
+  })
+  await ticketMail.patchChannelData(ctx, reply.interactionId, {
+    channel: 'email',
+    messageId,
+    ...(lastInbound?.messageId ? { inReplyTo: lastInbound.messageId } : {}),
+    ...(ids.length ? { references: ids.slice(-20) } : {}),
+    from: channel.address,
+    to: [to],
+    delivery: delivery('queued', now),
+  })
+}
+
+/**
+ * An acknowledgement for a new ticket, in the customer's language, with the ticket number and an
+ * honest time to an answer; at most one per address per day, never to an address that bounces.
+ */
+export const queueAcknowledgement = async (
+  ctx: Ctx,
+  channel: repo.ChannelRow,
+  ticket: { id: string; number: number; subject: string },
+  to: string,
+) => {
+  if (!channel.smtpHost) return
+  const now = ctx.clock.now()
+  if (await repo.ackedSince(ctx.db, to, new Date(now.getTime() - ACK_PERIOD_MS))) return
+  const address = await customerMail.address(ctx, to)
+  if (address?.failingSince) return
+  await repo.insertOutbound(ctx.db, {
+    channelId: channel.id,
+    ticketId: ticket.id,
+    kind: 'ack',
+    toAddress: to,
+    messageId: newMessageId(channel.address),
+    nextAttemptAt: now,
+    createdAt: now,
+    updatedAt: now,
+  })
+}
+
+/** A bounce for a message the desk sent: the delivery is marked, with the reason. */
+export const markBounced = async (ctx: Ctx, outbound: repo.OutboundRow, permanent: boolean, detail: string) => {
+  if (!permanent) return
+  const now = ctx.clock.now()
+  await repo.updateOutbound(ctx.db, outbound.id, { status: 'bounced', lastError: detail.slice(0, 1000), updatedAt: now })
+  if (outbound.interactionId)
+    await ticketMail.patchChannelData(ctx, outbound.interactionId, {
+      delivery: delivery('bounced', now, detail.slice(0, 1000), outbound.attempts),
+    })
+}
+
+/** Puts a failed or bounced reply back in the queue (an agent's retry). */
+export const requeueReply = async (ctx: Ctx, interactionId: string) => {
+  const outbound = await repo.latestOutboundOf(ctx.db, interactionId)
+  if (!outbound || !['failed', 'bounced'].includes(outbound.status)) return false
+  const now = ctx.clock.now()
+  await repo.updateOutbound(ctx.db, outbound.id, {
+    status: 'queued',
+    attempts: 0,
+    nextAttemptAt: now,
+    lastError: null,
+    lockedUntil: null,
+    updatedAt: now,
+  })
+  await ticketMail.patchChannelData(ctx, interactionId, { delivery: delivery('queued', now) })
+  return true
+}
+
+export type TransportFactory = (channel: repo.ChannelRow) => Transporter<SMTPTransport.SentMessageInfo>
+
+/** nodemailer's SMTP transport for a channel's settings (secrets opened only here). */
+export const smtpTransport =
+  (box: SecretBox): TransportFactory =>
+  (channel) => {
+    const secret = channel.smtpSecret ? box.open(channel.smtpSecret) : undefined
+    return nodemailer.createTransport({
+      host: channel.smtpHost!,
+      port: channel.smtpPort ?? 587,
+      secure: channel.smtpSecurity === 'tls',
+      requireTLS: channel.smtpSecurity === 'starttls',
+      ignoreTLS: channel.smtpSecurity === 'none',
+      ...(channel.smtpUser
+        ? {
+            auth:
+              channel.smtpAuth === 'oauth2'
+                ? { type: 'OAuth2' as const, user: channel.smtpUser, accessToken: secret }
+                : { user: channel.smtpUser, pass: secret },
+          }
+        : {}),
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 60_000,
+      logger: false,
+    })
+  }
+
+const readAll = async (stream: Readable) => {
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+/** Header text without line breaks (nodemailer encodes, this makes injection impossible in any case). */
+const oneLine = (value: string) => value.replace(/[\r\n\u2028\u2029]+/g, ' ').trim()
+
+/** Builds the message of a delivery (reply or acknowledgement) as nodemailer options. */
+const compose = async (ctx: Ctx, outbound: repo.OutboundRow, channel: repo.ChannelRow) => {
+  const ticket = await ticketMail.ticket(ctx, outbound.ticketId)
+  if (!ticket) throw new Error('the ticket no longer exists')
+  const thread = await ticketMail.thread(ctx, ticket.id)
+  const ids = thread.map((m) => m.messageId).filter((id): id is string => !!id && id !== outbound.messageId)
+  const lastInbound = [...thread].reverse().find((m) => m.direction === 'inbound' && m.messageId)
+  const lang = ticket.language === 'en' ? 'en' : 'de'
+  const base = {
+    from: { name: oneLine(channel.displayName || channel.name), address: channel.address },
+    to: outbound.toAddress,
+    messageId: outbound.messageId,
+    ...(lastInbound?.messageId ? { inReplyTo: lastInbound.messageId } : {}),
+    ...(ids.length ? { references: ids.slice(-20) } : {}),
+    headers: {
+      'X-Tresen-Ticket': String(ticket.number),
+      // Asks Exchange and others not to answer with out-of-office or read receipts.
+      'X-Auto-Response-Suppress': 'All',
+      ...(outbound.kind === 'ack' ? { 'Auto-Submitted': 'auto-replied' } : {}),
+    },
+  }
+  if (outbound.kind === 'ack') {
+    const hours = channel.replyPromiseHours
+    const measured = await repo.measuredReplyHours(ctx.db, ticket.teamId, ctx.clock.now())
+    const ack = acknowledgement(lang, { number: ticket.number, subject: normalizeSubject(ticket.subject), hours: measured ?? hours, measured: measured !== null, signature: channel.signature[lang] })
+    return { ...base, subject: oneLine(ack.subject), text: ack.text, html: ack.html }
+  }
+  const interaction = outbound.interactionId ? await ticketMail.interaction(ctx, outbound.interactionId) : undefined
+  if (!interaction) throw new Error('the reply no longer exists')
+  const files = await ticketMail.attachments(ctx, interaction.id)
+  const attachments = []
+  for (const f of files) {
+    attachments.push({ filename: f.filename, contentType: f.contentType, content: await readAll(await ctx.storage.get(f.storageKey)) })
+  }
+  const signature = channel.signature[lang]
+  const text = signature ? `${interaction.bodyText}\n\n-- \n${signature}` : interaction.bodyText
+  const bodyHtml = interaction.bodyHtml ?? textToHtml(interaction.bodyText)
+  const html = signature ? `${bodyHtml}${signatureHtml(signature)}` : bodyHtml
+  return { ...base, subject: oneLine(replySubject(ticket.subject, ticket.number)), text, html, attachments }
+}
+
+const isPermanent = (err: unknown) => {
+  const code = (err as { responseCode?: number }).responseCode
+  return typeof code === 'number' && code >= 500 && code < 600
+}
+
+/**
+ * Sends what is due: claims up to `limit` deliveries (SKIP LOCKED, so processes never take the
+ * same one), sends each and records the outcome. Temporary failures wait and retry (30 s, 2 min,
+ * 8 min, …); a permanent refusal (5xx) or the sixth failure marks the delivery failed, visible on
+ * the reply. Returns how many were handled.
+ */
+export const sendDue = async (ctx: Ctx, transportFor: TransportFactory, limit = 10) => {
+  const now = ctx.clock.now()
+  const claimed = await repo.claimDue(ctx.db, now, new Date(now.getTime() + 5 * 60_000), limit)
+  for (const { id } of claimed.rows) {
+    const outbound = await repo.findOutbound(ctx.db, id)
+    if (!outbound) continue
+    const channel = outbound.channelId ? await repo.findChannel(ctx.db, outbound.channelId) : undefined
+    let error: unknown = null
+    try {
+      if (!channel?.smtpHost) throw Object.assign(new Error('the email channel has no SMTP settings'), { responseCode: 550 })
+      const message = await compose(ctx, outbound, channel)
+      const transport = transportFor(channel)
+      try {
+        await transport.sendMail(message)
+      } finally {
+        transport.close()
+      }
+    } catch (err) {
+      error = err
+    }
+    const at = ctx.clock.now()
+    if (!error) {
+      await repo.updateOutbound(ctx.db, id, { status: 'sent', sentAt: at, lockedUntil: null, lastError: null, updatedAt: at })
+      if (outbound.interactionId)
+        await ticketMail.patchChannelData(ctx, outbound.interactionId, { delivery: delivery('sent', at, null, outbound.attempts) })
+      continue
+    }
+    const reason = String((error as Error).message ?? error).slice(0, 1000)
+    const final = isPermanent(error) || outbound.attempts >= MAX_ATTEMPTS
+    ctx.log.warn({ deliveryId: id, attempts: outbound.attempts, final, reason }, 'email delivery failed')
+    await repo.updateOutbound(ctx.db, id, {
+      status: final ? 'failed' : 'queued',
+      lastError: reason,
+      lockedUntil: null,
+      nextAttemptAt: new Date(at.getTime() + retryDelayMs(outbound.attempts)),
+      updatedAt: at,
+    })
+    if (outbound.interactionId)
+      await ticketMail.patchChannelData(ctx, outbound.interactionId, {
+        delivery: delivery(final ? 'failed' : 'queued', at, reason, outbound.attempts),
+      })
+  }
+  return claimed.rows.length
+}
