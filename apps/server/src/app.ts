@@ -16,10 +16,12 @@ import { authPlugin } from './modules/auth/auth.plugin.ts'
 import { authRoutes } from './modules/auth/auth.routes.ts'
 import { authenticate } from './modules/auth/auth.service.ts'
 import { customerRoutes } from './modules/customers/customers.routes.ts'
+import { createEmailService, emailRoutes, queueReply } from './modules/email/index.ts'
 import { healthRoutes } from './modules/health/health.routes.ts'
 import { type LiveOptions, livePlugin } from './modules/live/index.ts'
 import { staffRoutes } from './modules/staff/staff.routes.ts'
 import { teamRoutes } from './modules/teams/teams.routes.ts'
+import { onPublicReply } from './modules/tickets/index.ts'
 import { ticketRoutes } from './modules/tickets/tickets.routes.ts'
 import { viewRoutes } from './modules/views/views.routes.ts'
 import { type Clock, systemClock } from './platform/clock.ts'
@@ -27,6 +29,7 @@ import type { Database } from './platform/db.ts'
 import { AppError } from './platform/errors.ts'
 import { installErrorHandling } from './platform/http-errors.ts'
 import { ATTACHMENT_LIMIT, BODY_LIMIT } from './platform/limits.ts'
+import { createSecretBox } from './platform/secret-box.ts'
 import type { Storage } from './platform/storage.ts'
 import { webAppBuilt, webAppFallback, webAppPlugin } from './platform/web-app.ts'
 
@@ -67,6 +70,8 @@ export const buildApp = async (deps: AppDeps) => {
     trustProxy: parseTrustProxy(deps.config.trustProxy ?? 'false'),
   }).withTypeProvider<ZodTypeProvider>()
 
+  // A public reply on an email ticket queues its mail in the reply's own transaction.
+  onPublicReply(queueReply)
   const webDir = deps.config.webDir ?? DEFAULT_WEB_DIR
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
@@ -145,6 +150,7 @@ export const buildApp = async (deps: AppDeps) => {
       await api.register(customerRoutes)
       await api.register(ticketRoutes)
       await api.register(viewRoutes)
+      await api.register(emailRoutes, { email: createEmailService(createSecretBox(deps.sessionSecret)) })
     },
     { prefix: '/api/v1' },
   )

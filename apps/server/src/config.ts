@@ -27,6 +27,9 @@ export const Config = z.object({
       'must be true, false, a hop count or a list of proxy addresses',
     )
     .default('false'),
+  /** The built-in SMTP receiver's port (unset: no receiver) and address. */
+  smtpPort: z.coerce.number().int().min(0).max(65535).optional(),
+  smtpHost: z.string().min(1).default('0.0.0.0'),
   /** The built web app served at `/` (default: apps/web/dist of this checkout). */
   webDir: z.string().min(1).optional(),
 })
@@ -48,6 +51,8 @@ const ENV_NAMES: Record<keyof z.infer<typeof Config>, string> = {
   dbPoolSize: 'TRESEN_DB_POOL_SIZE',
   trustProxy: 'TRESEN_TRUST_PROXY',
   webDir: 'TRESEN_WEB_DIR',
+  smtpPort: 'TRESEN_SMTP_PORT',
+  smtpHost: 'TRESEN_SMTP_HOST',
 }
 
 export class ConfigError extends Error {

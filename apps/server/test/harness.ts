@@ -53,6 +53,7 @@ export const startTestApp = async (opts: { clock?: Clock; webDir?: string } = {}
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tresen-test-data-'))
   const storage = new FsStorage(path.join(dataDir, 'attachments'))
   const clock = opts.clock ?? systemClock
+  const sessionSecret = randomBytes(32).toString('base64url')
   const app = await buildApp({
     config: {
       publicUrl: 'http://localhost:8080',
@@ -60,7 +61,7 @@ export const startTestApp = async (opts: { clock?: Clock; webDir?: string } = {}
       ...(opts.webDir ? { webDir: opts.webDir } : {}),
     },
     database,
-    sessionSecret: randomBytes(32).toString('base64url'),
+    sessionSecret,
     storage,
     clock,
     live: { databaseUrl: database.url },
@@ -139,6 +140,7 @@ export const startTestApp = async (opts: { clock?: Clock; webDir?: string } = {}
   return {
     app,
     database,
+    sessionSecret,
     buildCustomer,
     buildTicket,
     db: database.db,

@@ -2,10 +2,12 @@ import type { Command } from 'commander'
 import { type Logger, pino } from 'pino'
 import { buildApp } from '../app.ts'
 import { allJobs } from '../jobs.ts'
+import { type EmailWorker, startEmailWorker } from '../modules/email/index.ts'
 import { systemClock } from '../platform/clock.ts'
 import { SYSTEM } from '../platform/context.ts'
 import { type Jobs, startJobs } from '../platform/jobs.ts'
 import { openRuntime, type Runtime } from '../platform/runtime.ts'
+import { createSecretBox } from '../platform/secret-box.ts'
 import { FsStorage } from '../platform/storage.ts'
 import { bootstrapFirstStart } from './bootstrap.ts'
 import { box, CliError, describeFailure, EXIT, readConfig } from './common.ts'
@@ -74,10 +76,32 @@ export const startServer = async (opts: StartOptions) => {
     throw new CliError(`background jobs did not start: ${(err as Error).message}`)
   }
 
+  // Mailboxes, the mail sender and (with TRESEN_SMTP_PORT) the SMTP receiver.
+  let email: EmailWorker
+  try {
+    email = await startEmailWorker({
+      ctx: { db: runtime.database.db, actor: SYSTEM, clock: systemClock, storage, log: app.log },
+      databaseUrl: runtime.databaseUrl,
+      box: createSecretBox(runtime.secrets.sessionSecret),
+      ...(config.smtpPort !== undefined
+        ? { smtpReceiver: { port: config.smtpPort, host: config.smtpHost } }
+        : {}),
+    })
+  } catch (err) {
+    await app.close()
+    await jobs.stop()
+    await closeQuietly(runtime, log)
+    if ((err as { code?: string }).code === 'EADDRINUSE')
+      throw new CliError(`port ${config.smtpPort} (TRESEN_SMTP_PORT) is in use`, EXIT.environment)
+    throw new CliError(`the email channel did not start: ${(err as Error).message}`)
+  }
+  if (email.smtpPort !== undefined) log.info({ port: email.smtpPort }, 'SMTP receiver listening')
+
   try {
     await app.listen({ port: config.port, host: config.host })
   } catch (err) {
     await app.close()
+    await email.stop()
     await jobs.stop()
     await closeQuietly(runtime, log)
     if ((err as { code?: string }).code === 'EADDRINUSE') {
@@ -102,6 +126,7 @@ export const startServer = async (opts: StartOptions) => {
     log.info({ signal }, 'shutting down')
     try {
       await app.close()
+      await email.stop()
       await jobs.stop()
       await runtime.close()
       log.info('stopped')

@@ -177,6 +177,36 @@ export const ERRORS = {
     en: 'You can keep at most 50 saved views. Delete one first.',
     de: 'Sie können höchstens 50 Ansichten speichern. Bitte löschen Sie zuerst eine.',
   },
+  'email_channel.not_found': {
+    status: 404,
+    en: 'Email channel not found.',
+    de: 'E-Mail-Kanal nicht gefunden.',
+  },
+  'email_channel.address_taken': {
+    status: 409,
+    en: 'Another email channel already uses this address.',
+    de: 'Ein anderer E-Mail-Kanal verwendet diese Adresse bereits.',
+  },
+  'email_channel.secret_unreadable': {
+    status: 409,
+    en: 'A stored mailbox password cannot be read any more. Enter it again.',
+    de: 'Ein gespeichertes Postfach-Passwort ist nicht mehr lesbar. Bitte geben Sie es erneut ein.',
+  },
+  'email_message.not_found': {
+    status: 404,
+    en: 'Email message not found.',
+    de: 'E-Mail-Nachricht nicht gefunden.',
+  },
+  'email_message.not_failed': {
+    status: 409,
+    en: 'Only messages that could not be processed can be retried or dismissed.',
+    de: 'Nur Nachrichten, die nicht verarbeitet werden konnten, lassen sich erneut versuchen oder verwerfen.',
+  },
+  'email_delivery.not_retryable': {
+    status: 409,
+    en: 'This message has no failed delivery to retry.',
+    de: 'Für diese Nachricht gibt es keine fehlgeschlagene Zustellung, die wiederholt werden kann.',
+  },
   'internal.error': {
     status: 500,
     en: 'Something went wrong on our side.',

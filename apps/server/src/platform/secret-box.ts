@@ -15,7 +15,12 @@ export const createSecretBox = (sessionSecret: string): SecretBox => {
       const iv = randomBytes(12)
       const cipher = createCipheriv('aes-256-gcm', key, iv)
       const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()])
-      return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), data.toString('base64url')].join(':')
+      return [
+        'v1',
+        iv.toString('base64url'),
+        cipher.getAuthTag().toString('base64url'),
+        data.toString('base64url'),
+      ].join(':')
     },
     open: (sealed) => {
       const [version, iv, tag, data] = sealed.split(':')
@@ -23,9 +28,11 @@ export const createSecretBox = (sessionSecret: string): SecretBox => {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'))
       decipher.setAuthTag(Buffer.from(tag, 'base64url'))
       try {
-        return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8')
+        return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString(
+          'utf8',
+        )
       } catch {
-        throw new Error('the secret cannot be read with this installation\'s session secret; enter it again')
+        throw new Error("the secret cannot be read with this installation's session secret; enter it again")
       }
     },
   }

@@ -17,7 +17,8 @@ export const imapClient = (channel: repo.ChannelRow, box: SecretBox) => {
     host: channel.imapHost!,
     port: channel.imapPort ?? 993,
     secure: channel.imapSecurity === 'tls',
-    doSTARTTLS: channel.imapSecurity === 'starttls' ? true : channel.imapSecurity === 'none' ? false : undefined,
+    doSTARTTLS:
+      channel.imapSecurity === 'starttls' ? true : channel.imapSecurity === 'none' ? false : undefined,
     auth:
       channel.imapAuth === 'oauth2'
         ? { user: channel.imapUser ?? '', accessToken: secret }
@@ -36,7 +37,12 @@ export type RoundResult = { fetched: number; outcomes: IngestOutcome[] }
  * advances. A crash anywhere leaves the message in the folder; taking it in again finds its
  * identity and only moves it. A database error stops the round with nothing moved.
  */
-export const importRound = async (ctx: Ctx, client: ImapFlow, channelId: string, opts: { batch?: number } = {}) => {
+export const importRound = async (
+  ctx: Ctx,
+  client: ImapFlow,
+  channelId: string,
+  opts: { batch?: number } = {},
+) => {
   const channel = await repo.findChannel(ctx.db, channelId)
   if (!channel?.imapHost) return { fetched: 0, outcomes: [] }
   const folder = channel.imapFolder ?? 'INBOX'
@@ -56,10 +62,17 @@ export const importRound = async (ctx: Ctx, client: ImapFlow, channelId: string,
     }
     for (;;) {
       const found = (await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || []
-      const uids = found.filter((u) => u > lastUid).sort((a, b) => a - b).slice(0, opts.batch ?? IMAP_BATCH)
+      const uids = found
+        .filter((u) => u > lastUid)
+        .sort((a, b) => a - b)
+        .slice(0, opts.batch ?? IMAP_BATCH)
       if (uids.length === 0) break
       for (const uid of uids) {
-        const head = await client.fetchOne(String(uid), { uid: true, size: true, internalDate: true }, { uid: true })
+        const head = await client.fetchOne(
+          String(uid),
+          { uid: true, size: true, internalDate: true },
+          { uid: true },
+        )
         if (!head) continue
         if ((head.size ?? 0) > IMAP_MAX_FETCH_BYTES) {
           ctx.log.warn({ channelId, uid, size: head.size }, 'message too large to fetch; left in the mailbox')
@@ -70,7 +83,12 @@ export const importRound = async (ctx: Ctx, client: ImapFlow, channelId: string,
         const msg = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true })
         if (!msg || !msg.source) continue
         result.fetched++
-        const internalDate = head.internalDate instanceof Date ? head.internalDate : head.internalDate ? new Date(head.internalDate) : undefined
+        const internalDate =
+          head.internalDate instanceof Date
+            ? head.internalDate
+            : head.internalDate
+              ? new Date(head.internalDate)
+              : undefined
         const outcome = await ingestMessage(ctx, channel, msg.source, {
           source: 'imap',
           imapUid: uid,
@@ -80,13 +98,16 @@ export const importRound = async (ctx: Ctx, client: ImapFlow, channelId: string,
         if (channel.imapAfterImport === 'flag') {
           await client.messageFlagsAdd(String(uid), [IMPORTED_KEYWORD, '\\Seen'], { uid: true })
         } else {
-          await client.messageMove(String(uid), channel.imapProcessedFolder ?? 'Tresen/Processed', { uid: true })
+          await client.messageMove(String(uid), channel.imapProcessedFolder ?? 'Tresen/Processed', {
+            uid: true,
+          })
         }
         await repo.saveImapPosition(ctx.db, channel.id, box.uidValidity, uid)
         lastUid = uid
       }
     }
-    if (channel.imapUidValidity === null) await repo.saveImapPosition(ctx.db, channel.id, box.uidValidity, lastUid)
+    if (channel.imapUidValidity === null)
+      await repo.saveImapPosition(ctx.db, channel.id, box.uidValidity, lastUid)
   } finally {
     lock.release()
   }
@@ -157,7 +178,12 @@ export class ImapWatcher {
       if (!channel?.imapHost || !channel.active) return
       const client = imapClient(channel, this.box)
       this.client = client
-      client.on('error', (err) => this.ctx.log.warn({ channelId: this.channelId, err: describeImapError(err) }, 'IMAP connection error'))
+      client.on('error', (err) =>
+        this.ctx.log.warn(
+          { channelId: this.channelId, err: describeImapError(err) },
+          'IMAP connection error',
+        ),
+      )
       try {
         await client.connect()
         const pollMs = this.opts.pollMs ?? (channel.imapPollSeconds ?? 60) * 1000
@@ -174,11 +200,14 @@ export class ImapWatcher {
         failures++
         const detail = isDatabaseUnavailable(err) ? 'database unavailable; waiting' : describeImapError(err)
         this.ctx.log.warn({ channelId: this.channelId, failures, detail }, 'mailbox check failed')
-        await repo.recordCheck(this.ctx.db, this.channelId, 'error', detail, this.ctx.clock.now()).catch(() => undefined)
+        await repo
+          .recordCheck(this.ctx.db, this.channelId, 'error', detail, this.ctx.clock.now())
+          .catch(() => undefined)
       } finally {
         await client.logout().catch(() => client.close())
       }
-      if (!this.stopped && failures > 0) await this.sleep(Math.min(300_000, 1000 * 2 ** Math.min(failures, 8)))
+      if (!this.stopped && failures > 0)
+        await this.sleep(Math.min(300_000, 1000 * 2 ** Math.min(failures, 8)))
     }
   }
 

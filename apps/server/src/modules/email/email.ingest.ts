@@ -54,13 +54,16 @@ export const ingestMessage = async (
   try {
     parsed = await parseEmail(raw)
   } catch (err) {
-    const reason = err instanceof UnprocessableMessage ? err.message : `parser error: ${(err as Error).message}`
+    const reason =
+      err instanceof UnprocessableMessage ? err.message : `parser error: ${(err as Error).message}`
     return recordFailure(ctx, channel, raw, contentHash, meta, reason, null)
   }
   const stored = await ctx.storage.put(raw)
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inTransaction(ctx, (tx) => takeIn(tx, channel, parsed, stored.key, raw.length, contentHash, meta))
+      return await inTransaction(ctx, (tx) =>
+        takeIn(tx, channel, parsed, stored.key, raw.length, contentHash, meta),
+      )
     } catch (err) {
       // Two messages from a new sender at once both create the customer: the second retries.
       if (attempt < 3 && isUniqueViolation(err)) continue
@@ -68,18 +71,36 @@ export const ingestMessage = async (
         return recordFailure(ctx, channel, raw, contentHash, meta, err.message, parsed)
       if (isDatabaseUnavailable(err)) throw err
       ctx.log.error({ err, channelId: channel.id }, 'email could not be processed')
-      return recordFailure(ctx, channel, raw, contentHash, meta, `processing failed: ${(err as Error).message}`, parsed)
+      return recordFailure(
+        ctx,
+        channel,
+        raw,
+        contentHash,
+        meta,
+        `processing failed: ${(err as Error).message}`,
+        parsed,
+      )
     }
   }
 }
 
 /** Errors that mean "try again later" rather than "this message is bad". */
 export const isDatabaseUnavailable = (err: unknown) => {
-  for (let e = err as { code?: string; cause?: unknown; message?: string } | undefined; e; e = e.cause as typeof e) {
+  for (
+    let e = err as { code?: string; cause?: unknown; message?: string } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
     if (typeof e.code === 'string' && /^(08|57P|53)/.test(e.code)) return true
-    if (typeof e.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(e.code))
+    if (
+      typeof e.code === 'string' &&
+      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND'].includes(e.code)
+    )
       return true
-    if (e.message && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message))
+    if (
+      e.message &&
+      /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message)
+    )
       return true
   }
   return false
@@ -157,7 +178,7 @@ const takeIn = async (
   if (mail.messageId && (await repo.findOutboundByMessageIds(ctx.db, [mail.messageId])))
     return ignore('the desk sent this message itself')
   if (mail.from && mail.from.address === channel.address && mail.automation.kind !== 'bounce')
-    return ignore('sent from the channel\'s own address')
+    return ignore("sent from the channel's own address")
 
   if (mail.bounce) {
     const outcome = await takeInBounce(ctx, claimed.id, mail)
@@ -166,9 +187,16 @@ const takeIn = async (
   }
   if (!mail.from) throw new UnprocessableMessage('the message has no sender address (From)')
 
-  const recent = await repo.countFromSender(ctx.db, channel.id, mail.from.address, new Date(now.getTime() - LOOP_WINDOW_MS))
+  const recent = await repo.countFromSender(
+    ctx.db,
+    channel.id,
+    mail.from.address,
+    new Date(now.getTime() - LOOP_WINDOW_MS),
+  )
   if (recent > LOOP_LIMIT)
-    return ignore(`more than ${LOOP_LIMIT} messages from ${mail.from.address} within ${LOOP_WINDOW_MS / 60_000} minutes (mail loop)`)
+    return ignore(
+      `more than ${LOOP_LIMIT} messages from ${mail.from.address} within ${LOOP_WINDOW_MS / 60_000} minutes (mail loop)`,
+    )
 
   const human = mail.automation.kind === 'human'
   const customerId = await findOrCreateCustomer(ctx, mail)
@@ -195,15 +223,31 @@ const takeIn = async (
     const added = await addInteraction(
       ctx,
       existing.id,
-      { kind: 'inbound', text, ...(mail.html ? { html: mail.html } : {}), channel: 'email', channelData: channelData as never },
+      {
+        kind: 'inbound',
+        text,
+        ...(mail.html ? { html: mail.html } : {}),
+        channel: 'email',
+        channelData: channelData as never,
+      },
       files,
       { reopen: human, waits: human },
     )
-    await repo.updateInbound(ctx.db, claimed.id, { ticketId: added.ticketId, interactionId: added.interactionId })
-    return { status: 'imported', inboundId: claimed.id, ticketId: added.ticketId, ticketNumber: existing.number, created: false }
+    await repo.updateInbound(ctx.db, claimed.id, {
+      ticketId: added.ticketId,
+      interactionId: added.interactionId,
+    })
+    return {
+      status: 'imported',
+      inboundId: claimed.id,
+      ticketId: added.ticketId,
+      ticketNumber: existing.number,
+      created: false,
+    }
   }
 
-  const subject = normalizeSubject(mail.subject) || (mail.language === 'de' ? '(kein Betreff)' : '(no subject)')
+  const subject =
+    normalizeSubject(mail.subject) || (mail.language === 'de' ? '(kein Betreff)' : '(no subject)')
   const created = await createTicket(
     ctx,
     {
@@ -215,16 +259,32 @@ const takeIn = async (
       ...(channel.teamId ? { teamId: channel.teamId } : {}),
       language: mail.language,
       tags: [],
-      message: { direction: 'inbound', text, ...(mail.html ? { html: mail.html } : {}), channelData: channelData as never },
+      message: {
+        direction: 'inbound',
+        text,
+        ...(mail.html ? { html: mail.html } : {}),
+        channelData: channelData as never,
+      },
     },
     files,
   )
   await repo.updateInbound(ctx.db, claimed.id, { ticketId: created.id, interactionId: created.interactionId })
   const backlog = (meta.receivedAt ?? now) < channel.acknowledgeSince
   if (human && channel.acknowledge && !backlog) {
-    await queueAcknowledgement(ctx, channel, { id: created.id, number: created.number, subject }, mail.from.address)
+    await queueAcknowledgement(
+      ctx,
+      channel,
+      { id: created.id, number: created.number, subject },
+      mail.from.address,
+    )
   }
-  return { status: 'imported', inboundId: claimed.id, ticketId: created.id, ticketNumber: created.number, created: true }
+  return {
+    status: 'imported',
+    inboundId: claimed.id,
+    ticketId: created.id,
+    ticketNumber: created.number,
+    created: true,
+  }
 }
 
 const findOrCreateCustomer = async (ctx: Ctx, mail: ParsedEmail) => {
@@ -232,7 +292,11 @@ const findOrCreateCustomer = async (ctx: Ctx, mail: ParsedEmail) => {
   const known = await customerMail.address(ctx, from.address)
   if (known) return known.customerId
   const name = from.name || from.address.split('@')[0] || from.address
-  const customer = await createCustomer(ctx, { name: name.slice(0, 200), language: mail.language, emails: [from.address] })
+  const customer = await createCustomer(ctx, {
+    name: name.slice(0, 200),
+    language: mail.language,
+    emails: [from.address],
+  })
   return customer.id
 }
 
@@ -257,9 +321,15 @@ const threadTicket = async (ctx: Ctx, mail: ParsedEmail, customerId: string) => 
 }
 
 /** A delivery failure: noted on the ticket of the message that bounced; the address marked as failing. */
-const takeInBounce = async (ctx: Ctx, inboundId: string, mail: ParsedEmail): Promise<IngestOutcome | null> => {
+const takeInBounce = async (
+  ctx: Ctx,
+  inboundId: string,
+  mail: ParsedEmail,
+): Promise<IngestOutcome | null> => {
   const bounce = mail.bounce!
-  const ids = [bounce.originalMessageId, ...mail.inReplyTo, ...mail.references].filter((x): x is string => !!x)
+  const ids = [bounce.originalMessageId, ...mail.inReplyTo, ...mail.references].filter(
+    (x): x is string => !!x,
+  )
   const outbound = await repo.findOutboundByMessageIds(ctx.db, ids)
   const ticketId = outbound?.ticketId ?? (await ticketMail.ticketIdForMessageIds(ctx, ids))
   if (!ticketId) return null
@@ -268,7 +338,10 @@ const takeInBounce = async (ctx: Ctx, inboundId: string, mail: ParsedEmail): Pro
   const now = ctx.clock.now()
   const failed = bounce.recipients.map((r) => r.address.toLowerCase())
   if (bounce.permanent) {
-    for (const address of new Set([...failed, ...(outbound && failed.length === 0 ? [outbound.toAddress] : [])]))
+    for (const address of new Set([
+      ...failed,
+      ...(outbound && failed.length === 0 ? [outbound.toAddress] : []),
+    ]))
       await customerMail.setFailing(ctx, address, now)
   }
   const detail = bounce.recipients

@@ -20,7 +20,12 @@ export const ACK_PERIOD_MS = 24 * 3_600_000
 const domainOf = (address: string) => address.split('@')[1] ?? 'tresen.invalid'
 export const newMessageId = (address: string) => `<${uuidv7()}.tresen@${domainOf(address)}>`
 
-const delivery = (status: EmailDelivery['status'], at: Date, error: string | null = null, attempts = 0): EmailDelivery => ({
+const delivery = (
+  status: EmailDelivery['status'],
+  at: Date,
+  error: string | null = null,
+  attempts = 0,
+): EmailDelivery => ({
   status,
   error,
   attempts,
@@ -32,7 +37,10 @@ const channelForTicket = async (ctx: Ctx, ticketId: string, teamId: string | nul
   const last = await repo.lastInboundOf(ctx.db, ticketId)
   const channels = (await repo.listChannels(ctx.db)).filter((c) => c.active && c.smtpHost)
   const byLast = last && channels.find((c) => c.id === last.channelId)
-  return { channel: byLast || channels.find((c) => c.teamId && c.teamId === teamId) || channels[0], lastFrom: last?.from }
+  return {
+    channel: byLast || channels.find((c) => c.teamId && c.teamId === teamId) || channels[0],
+    lastFrom: last?.from,
+  }
 }
 
 /**
@@ -45,8 +53,13 @@ export const queueReply = async (ctx: Ctx, reply: PublicReply) => {
   const { channel, lastFrom } = await channelForTicket(ctx, reply.ticket.id, reply.ticket.teamId)
   const to = lastFrom ?? (await customerMail.primaryAddress(ctx, reply.ticket.customerId))
   if (!channel || !to) {
-    const error = !channel ? 'no active email channel with SMTP settings' : 'the customer has no email address'
-    await ticketMail.patchChannelData(ctx, reply.interactionId, { channel: 'email', delivery: delivery('failed', now, error) })
+    const error = !channel
+      ? 'no active email channel with SMTP settings'
+      : 'the customer has no email address'
+    await ticketMail.patchChannelData(ctx, reply.interactionId, {
+      channel: 'email',
+      delivery: delivery('failed', now, error),
+    })
     return
   }
   const thread = await ticketMail.thread(ctx, reply.ticket.id)
@@ -103,10 +116,19 @@ export const queueAcknowledgement = async (
 }
 
 /** A bounce for a message the desk sent: the delivery is marked, with the reason. */
-export const markBounced = async (ctx: Ctx, outbound: repo.OutboundRow, permanent: boolean, detail: string) => {
+export const markBounced = async (
+  ctx: Ctx,
+  outbound: repo.OutboundRow,
+  permanent: boolean,
+  detail: string,
+) => {
   if (!permanent) return
   const now = ctx.clock.now()
-  await repo.updateOutbound(ctx.db, outbound.id, { status: 'bounced', lastError: detail.slice(0, 1000), updatedAt: now })
+  await repo.updateOutbound(ctx.db, outbound.id, {
+    status: 'bounced',
+    lastError: detail.slice(0, 1000),
+    updatedAt: now,
+  })
   if (outbound.interactionId)
     await ticketMail.patchChannelData(ctx, outbound.interactionId, {
       delivery: delivery('bounced', now, detail.slice(0, 1000), outbound.attempts),
@@ -191,15 +213,27 @@ const compose = async (ctx: Ctx, outbound: repo.OutboundRow, channel: repo.Chann
   if (outbound.kind === 'ack') {
     const hours = channel.replyPromiseHours
     const measured = await repo.measuredReplyHours(ctx.db, ticket.teamId, ctx.clock.now())
-    const ack = acknowledgement(lang, { number: ticket.number, subject: normalizeSubject(ticket.subject), hours: measured ?? hours, measured: measured !== null, signature: channel.signature[lang] })
+    const ack = acknowledgement(lang, {
+      number: ticket.number,
+      subject: normalizeSubject(ticket.subject),
+      hours: measured ?? hours,
+      measured: measured !== null,
+      signature: channel.signature[lang],
+    })
     return { ...base, subject: oneLine(ack.subject), text: ack.text, html: ack.html }
   }
-  const interaction = outbound.interactionId ? await ticketMail.interaction(ctx, outbound.interactionId) : undefined
+  const interaction = outbound.interactionId
+    ? await ticketMail.interaction(ctx, outbound.interactionId)
+    : undefined
   if (!interaction) throw new Error('the reply no longer exists')
   const files = await ticketMail.attachments(ctx, interaction.id)
   const attachments = []
   for (const f of files) {
-    attachments.push({ filename: f.filename, contentType: f.contentType, content: await readAll(await ctx.storage.get(f.storageKey)) })
+    attachments.push({
+      filename: f.filename,
+      contentType: f.contentType,
+      content: await readAll(await ctx.storage.get(f.storageKey)),
+    })
   }
   const signature = channel.signature[lang]
   const text = signature ? `${interaction.bodyText}\n\n-- \n${signature}` : interaction.bodyText
@@ -228,7 +262,8 @@ export const sendDue = async (ctx: Ctx, transportFor: TransportFactory, limit = 
     const channel = outbound.channelId ? await repo.findChannel(ctx.db, outbound.channelId) : undefined
     let error: unknown = null
     try {
-      if (!channel?.smtpHost) throw Object.assign(new Error('the email channel has no SMTP settings'), { responseCode: 550 })
+      if (!channel?.smtpHost)
+        throw Object.assign(new Error('the email channel has no SMTP settings'), { responseCode: 550 })
       const message = await compose(ctx, outbound, channel)
       const transport = transportFor(channel)
       try {
@@ -241,9 +276,17 @@ export const sendDue = async (ctx: Ctx, transportFor: TransportFactory, limit = 
     }
     const at = ctx.clock.now()
     if (!error) {
-      await repo.updateOutbound(ctx.db, id, { status: 'sent', sentAt: at, lockedUntil: null, lastError: null, updatedAt: at })
+      await repo.updateOutbound(ctx.db, id, {
+        status: 'sent',
+        sentAt: at,
+        lockedUntil: null,
+        lastError: null,
+        updatedAt: at,
+      })
       if (outbound.interactionId)
-        await ticketMail.patchChannelData(ctx, outbound.interactionId, { delivery: delivery('sent', at, null, outbound.attempts) })
+        await ticketMail.patchChannelData(ctx, outbound.interactionId, {
+          delivery: delivery('sent', at, null, outbound.attempts),
+        })
       continue
     }
     const reason = String((error as Error).message ?? error).slice(0, 1000)

@@ -1,7 +1,13 @@
 import path from 'node:path'
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser'
 import { htmlToText, sanitizeMessageHtml } from '../../platform/html.ts'
-import { type Automation, type Bounce, classifyAutomation, foldQuoted, parseBounce } from './email.classify.ts'
+import {
+  type Automation,
+  type Bounce,
+  classifyAutomation,
+  foldQuoted,
+  parseBounce,
+} from './email.classify.ts'
 
 /** Largest message taken in; larger ones are kept raw as unprocessable. */
 export const MAX_MESSAGE_BYTES = 30 * 1024 * 1024
@@ -67,7 +73,11 @@ const cleanAddress = (value: string | undefined) => {
 }
 
 /** Control characters and line breaks out of text that becomes a header or a name. */
-const oneLine = (value: string) => value.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').replace(/\s+/g, ' ').trim()
+const oneLine = (value: string) =>
+  value
+    .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
 
 const EXTENSIONS: Record<string, string> = {
   'application/pdf': '.pdf',
@@ -99,8 +109,10 @@ export const safeFilename = (name: string | undefined, contentType: string): str
   return clean || `attachment${EXTENSIONS[contentType] ?? '.bin'}`
 }
 
-const GERMAN = /\b(und|der|die|das|ich|nicht|ist|mit|sie|bitte|danke|für|ihr|ihre|wir|haben|eine?|vielen|grüße|hallo|guten)\b|[äöüß]/gi
-const ENGLISH = /\b(the|and|is|you|your|to|please|thanks|thank|for|with|not|have|we|hello|regards|dear|my)\b/gi
+const GERMAN =
+  /\b(und|der|die|das|ich|nicht|ist|mit|sie|bitte|danke|für|ihr|ihre|wir|haben|eine?|vielen|grüße|hallo|guten)\b|[äöüß]/gi
+const ENGLISH =
+  /\b(the|and|is|you|your|to|please|thanks|thank|for|with|not|have|we|hello|regards|dear|my)\b/gi
 
 /** German or English, by the words of subject and text (German when unsure). */
 export const guessLanguage = (text: string): 'de' | 'en' => {
@@ -142,7 +154,8 @@ export const parseEmail = async (raw: Buffer, opts: { timeoutMs?: number } = {})
   if (headerLength(raw) > MAX_HEADER_BYTES)
     throw new UnprocessableMessage('the header section is larger than 1 MB')
   // Old Mac clients end lines with a bare CR, which the parser does not read as line ends.
-  if (!raw.includes(0x0a) && raw.includes(0x0d)) raw = Buffer.from(raw.toString('latin1').replace(/\r/g, '\r\n'), 'latin1')
+  if (!raw.includes(0x0a) && raw.includes(0x0d))
+    raw = Buffer.from(raw.toString('latin1').replace(/\r/g, '\r\n'), 'latin1')
   let mail: ParsedMail
   try {
     mail = await withTimeout(
@@ -173,7 +186,8 @@ const fromParsed = (mail: ParsedMail): ParsedEmail => {
   let html: string | null = null
   if (typeof mail.html === 'string' && mail.html.trim()) {
     const safe = sanitizeMessageHtml(mail.html)
-    if (safe.length > MAX_HTML) warnings.push('the HTML version is too large to show; the text version is shown')
+    if (safe.length > MAX_HTML)
+      warnings.push('the HTML version is too large to show; the text version is shown')
     else html = safe
     if (/<img\b[^>]*\bsrc\s*=\s*["']?https?:/i.test(mail.html)) warnings.push('remote images were not loaded')
   }
@@ -193,9 +207,12 @@ const fromParsed = (mail: ParsedMail): ParsedEmail => {
       warnings.push(`more than ${MAX_ATTACHMENTS} attachments; the rest stay in the raw message`)
       break
     }
-    const contentType = /^[\w.+-]+\/[\w.+-]+$/.test(a.contentType) ? a.contentType.toLowerCase() : 'application/octet-stream'
+    const contentType = /^[\w.+-]+\/[\w.+-]+$/.test(a.contentType)
+      ? a.contentType.toLowerCase()
+      : 'application/octet-stream'
     const filename = safeFilename(a.filename, contentType)
-    if (a.filename && filename !== a.filename) warnings.push(`attachment name "${oneLine(a.filename).slice(0, 80)}" was changed to "${filename}"`)
+    if (a.filename && filename !== a.filename)
+      warnings.push(`attachment name "${oneLine(a.filename).slice(0, 80)}" was changed to "${filename}"`)
     attachments.push({ filename, contentType, data: a.content })
   }
 

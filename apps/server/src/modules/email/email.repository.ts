@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm'
 import type { Queryable } from '../../platform/db.ts'
+import { teams } from '../teams/teams.tables.ts'
 import { tickets } from '../tickets/tickets.tables.ts'
 import { emailChannels, emailInbound, emailOutbound } from './email.tables.ts'
 
@@ -262,3 +263,12 @@ export const lastInboundOf = async (db: Queryable, ticketId: string) => {
     .limit(1)
   return row
 }
+
+export const teamExists = async (db: Queryable, id: string) => {
+  const [row] = await db.select({ id: teams.id }).from(teams).where(eq(teams.id, id))
+  return !!row
+}
+
+/** A failed message's record gives way to a new attempt at it (an admin's retry). */
+export const deleteFailedInbound = (db: Queryable, id: string) =>
+  db.delete(emailInbound).where(and(eq(emailInbound.id, id), eq(emailInbound.status, 'failed')))

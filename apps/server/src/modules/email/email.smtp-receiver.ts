@@ -55,7 +55,11 @@ export const startSmtpReceiver = async (opts: {
           return
         }
         const raw = Buffer.concat(chunks)
-        deliver(opts.ctx, raw, session.envelope.rcptTo.map((r) => r.address.toLowerCase())).then(
+        deliver(
+          opts.ctx,
+          raw,
+          session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+        ).then(
           () => callback(),
           (err) => {
             opts.ctx.log.warn({ err: (err as Error).message }, 'SMTP receiver could not store a message')

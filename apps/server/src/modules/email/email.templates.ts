@@ -11,10 +11,12 @@ export const textToHtml = (text: string) =>
     .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
     .join('\n')
 
-export const signatureHtml = (signature: string) => `\n<p>-- <br>${escapeHtml(signature.trim()).replace(/\n/g, '<br>')}</p>`
+export const signatureHtml = (signature: string) =>
+  `\n<p>-- <br>${escapeHtml(signature.trim()).replace(/\n/g, '<br>')}</p>`
 
 /** "Re: Lieferung [#10042]": the ticket number lets the customer's answer find its ticket. */
-export const replySubject = (subject: string, number: number) => `Re: ${normalizeSubject(subject)} [#${number}]`
+export const replySubject = (subject: string, number: number) =>
+  `Re: ${normalizeSubject(subject)} [#${number}]`
 
 const duration = (lang: 'de' | 'en', hours: number) => {
   if (hours >= 48) {

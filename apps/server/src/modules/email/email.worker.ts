@@ -51,12 +51,19 @@ export const startEmailWorker = async (opts: {
       const lock = new pg.Client({ connectionString: opts.databaseUrl, application_name: 'tresen-mailbox' })
       lock.on('error', () => void stopWatch(id))
       await lock.connect()
-      const { rows } = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [lockKey(id)])
+      const { rows } = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
+        lockKey(id),
+      ])
       if (!rows[0]?.ok) {
         await lock.end()
         continue
       }
-      const watcher = new ImapWatcher(ctx, id, opts.box, opts.imapPollMs ? { pollMs: opts.imapPollMs } : {}).start()
+      const watcher = new ImapWatcher(
+        ctx,
+        id,
+        opts.box,
+        opts.imapPollMs ? { pollMs: opts.imapPollMs } : {},
+      ).start()
       watches.set(id, { watcher, lock, version })
     }
   }

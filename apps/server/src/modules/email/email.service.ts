@@ -1,0 +1,349 @@
+import type { Readable } from 'node:stream'
+import type {
+  ConnectionCheck,
+  CreateEmailChannelInput,
+  EmailChannel,
+  ImapSettingsInput,
+  InboundMessage,
+  InboundMessageQuery,
+  SmtpSettingsInput,
+  UpdateEmailChannelInput,
+} from '@tresen/contract'
+import { type Ctx, inTransaction, isAdmin } from '../../platform/context.ts'
+import { AppError } from '../../platform/errors.ts'
+import type { SecretBox } from '../../platform/secret-box.ts'
+import { findVisibleTicketScope, ticketMail } from '../tickets/index.ts'
+import { checkImap } from './email.imap.ts'
+import { ingestMessage } from './email.ingest.ts'
+import { requeueReply, smtpTransport } from './email.outbound.ts'
+import * as repo from './email.repository.ts'
+
+const requireAdmin = (ctx: Ctx) => {
+  if (!isAdmin(ctx.actor)) throw new AppError('auth.forbidden')
+}
+
+const isUnique = (err: unknown) => {
+  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+    if (e.code === '23505') return true
+  return false
+}
+
+export const presentChannel = (row: repo.ChannelRow, problems = 0): EmailChannel => ({
+  id: row.id,
+  name: row.name,
+  address: row.address,
+  displayName: row.displayName,
+  teamId: row.teamId,
+  imap: row.imapHost
+    ? {
+        host: row.imapHost,
+        port: row.imapPort ?? 993,
+        security: (row.imapSecurity ?? 'tls') as ImapSettingsInput['security'],
+        user: row.imapUser ?? '',
+        auth: (row.imapAuth ?? 'password') as ImapSettingsInput['auth'],
+        folder: row.imapFolder ?? 'INBOX',
+        afterImport: (row.imapAfterImport ?? 'move') as ImapSettingsInput['afterImport'],
+        processedFolder: row.imapProcessedFolder ?? 'Tresen/Processed',
+        pollSeconds: row.imapPollSeconds ?? 60,
+        hasSecret: !!row.imapSecret,
+      }
+    : null,
+  smtp: row.smtpHost
+    ? {
+        host: row.smtpHost,
+        port: row.smtpPort ?? 587,
+        security: (row.smtpSecurity ?? 'starttls') as SmtpSettingsInput['security'],
+        ...(row.smtpUser ? { user: row.smtpUser } : {}),
+        auth: (row.smtpAuth ?? 'password') as SmtpSettingsInput['auth'],
+        hasSecret: !!row.smtpSecret,
+      }
+    : null,
+  smtpReceiverAddresses: row.smtpReceiverAddresses,
+  acknowledge: row.acknowledge,
+  replyPromiseHours: row.replyPromiseHours,
+  signature: row.signature,
+  active: row.active,
+  state: {
+    status: row.state as EmailChannel['state']['status'],
+    error: row.stateError,
+    checkedAt: row.checkedAt?.toISOString() ?? null,
+  },
+  problems,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+})
+
+/** Columns of the IMAP settings; a secret left out keeps the stored one (unless the host changes). */
+const imapColumns = (
+  box: SecretBox,
+  imap: ImapSettingsInput | null | undefined,
+  current?: repo.ChannelRow,
+) => {
+  if (imap === undefined) return {}
+  if (imap === null)
+    return {
+      imapHost: null,
+      imapPort: null,
+      imapSecurity: null,
+      imapUser: null,
+      imapAuth: null,
+      imapSecret: null,
+      imapFolder: null,
+      imapAfterImport: null,
+      imapProcessedFolder: null,
+      imapPollSeconds: null,
+    }
+  const sameServer = current?.imapHost === imap.host && current?.imapUser === imap.user
+  const folderChanged = current?.imapFolder !== imap.folder || !sameServer
+  return {
+    imapHost: imap.host,
+    imapPort: imap.port,
+    imapSecurity: imap.security,
+    imapUser: imap.user,
+    imapAuth: imap.auth,
+    imapSecret: imap.secret ? box.seal(imap.secret) : sameServer ? (current?.imapSecret ?? null) : null,
+    imapFolder: imap.folder,
+    imapAfterImport: imap.afterImport,
+    imapProcessedFolder: imap.processedFolder,
+    imapPollSeconds: imap.pollSeconds,
+    // Another mailbox or folder starts from its beginning (identities prevent duplicates).
+    ...(folderChanged ? { imapUidValidity: null, imapLastUid: 0 } : {}),
+  }
+}
+
+const smtpColumns = (
+  box: SecretBox,
+  smtp: SmtpSettingsInput | null | undefined,
+  current?: repo.ChannelRow,
+) => {
+  if (smtp === undefined) return {}
+  if (smtp === null)
+    return {
+      smtpHost: null,
+      smtpPort: null,
+      smtpSecurity: null,
+      smtpUser: null,
+      smtpAuth: null,
+      smtpSecret: null,
+    }
+  const sameServer = current?.smtpHost === smtp.host && current?.smtpUser === (smtp.user ?? null)
+  return {
+    smtpHost: smtp.host,
+    smtpPort: smtp.port,
+    smtpSecurity: smtp.security,
+    smtpUser: smtp.user ?? null,
+    smtpAuth: smtp.auth,
+    smtpSecret: smtp.secret ? box.seal(smtp.secret) : sameServer ? (current?.smtpSecret ?? null) : null,
+  }
+}
+
+const checkTeam = async (ctx: Ctx, teamId: string | null | undefined) => {
+  if (!teamId) return
+  if (!(await repo.teamExists(ctx.db, teamId))) {
+    throw new AppError('team.not_found', undefined, [{ pointer: '/body/teamId', detail: 'unknown team' }])
+  }
+}
+
+export const createEmailService = (box: SecretBox) => {
+  const listChannels = async (ctx: Ctx) => {
+    requireAdmin(ctx)
+    const [rows, problems] = await Promise.all([repo.listChannels(ctx.db), repo.problemCounts(ctx.db)])
+    return rows.map((r) => presentChannel(r, problems.get(r.id) ?? 0))
+  }
+
+  const getChannel = async (ctx: Ctx, id: string) => {
+    requireAdmin(ctx)
+    const row = await repo.findChannel(ctx.db, id)
+    if (!row) throw new AppError('email_channel.not_found')
+    const problems = await repo.problemCounts(ctx.db)
+    return presentChannel(row, problems.get(row.id) ?? 0)
+  }
+
+  const createChannel = async (ctx: Ctx, input: CreateEmailChannelInput) => {
+    requireAdmin(ctx)
+    await checkTeam(ctx, input.teamId)
+    const now = ctx.clock.now()
+    try {
+      const row = await repo.insertChannel(ctx.db, {
+        name: input.name,
+        address: input.address,
+        displayName: input.displayName ?? null,
+        teamId: input.teamId ?? null,
+        ...imapColumns(box, input.imap),
+        ...smtpColumns(box, input.smtp),
+        smtpReceiverAddresses: [...new Set(input.smtpReceiverAddresses)],
+        acknowledge: input.acknowledge,
+        replyPromiseHours: input.replyPromiseHours,
+        signature: input.signature,
+        active: input.active,
+        acknowledgeSince: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      return presentChannel(row)
+    } catch (err) {
+      if (isUnique(err))
+        throw new AppError('email_channel.address_taken', undefined, [
+          { pointer: '/body/address', detail: 'taken' },
+        ])
+      throw err
+    }
+  }
+
+  const updateChannel = (ctx: Ctx, id: string, input: UpdateEmailChannelInput) =>
+    inTransaction(ctx, async (ctx) => {
+      requireAdmin(ctx)
+      const current = await repo.lockChannel(ctx.db, id)
+      if (!current) throw new AppError('email_channel.not_found')
+      await checkTeam(ctx, input.teamId)
+      try {
+        const row = await repo.updateChannel(ctx.db, id, {
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.address !== undefined ? { address: input.address } : {}),
+          ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
+          ...(input.teamId !== undefined ? { teamId: input.teamId } : {}),
+          ...imapColumns(box, input.imap, current),
+          ...smtpColumns(box, input.smtp, current),
+          ...(input.smtpReceiverAddresses
+            ? { smtpReceiverAddresses: [...new Set(input.smtpReceiverAddresses)] }
+            : {}),
+          ...(input.acknowledge !== undefined ? { acknowledge: input.acknowledge } : {}),
+          ...(input.replyPromiseHours !== undefined ? { replyPromiseHours: input.replyPromiseHours } : {}),
+          ...(input.signature ? { signature: input.signature } : {}),
+          ...(input.active !== undefined ? { active: input.active } : {}),
+          updatedAt: ctx.clock.now(),
+        })
+        return presentChannel(row!)
+      } catch (err) {
+        if (isUnique(err))
+          throw new AppError('email_channel.address_taken', undefined, [
+            { pointer: '/body/address', detail: 'taken' },
+          ])
+        throw err
+      }
+    })
+
+  /** Tries the channel's IMAP and SMTP settings without changing anything. */
+  const checkConnection = async (ctx: Ctx, id: string): Promise<ConnectionCheck> => {
+    requireAdmin(ctx)
+    const row = await repo.findChannel(ctx.db, id)
+    if (!row) throw new AppError('email_channel.not_found')
+    try {
+      const imap = row.imapHost ? await checkImap(row, box) : null
+      let smtp: ConnectionCheck['smtp'] = null
+      if (row.smtpHost) {
+        const transport = smtpTransport(box)(row)
+        try {
+          await transport.verify()
+          smtp = { ok: true, detail: 'connected and signed in' }
+        } catch (err) {
+          smtp = { ok: false, detail: String((err as Error).message).slice(0, 500) }
+        } finally {
+          transport.close()
+        }
+      }
+      return { imap, smtp }
+    } catch (err) {
+      if (/cannot be read/.test((err as Error).message)) throw new AppError('email_channel.secret_unreadable')
+      throw err
+    }
+  }
+
+  const presentInbound = (r: { message: repo.InboundRow; ticketNumber: number | null }): InboundMessage => ({
+    id: r.message.id,
+    channelId: r.message.channelId,
+    source: r.message.source as InboundMessage['source'],
+    status: r.message.status as InboundMessage['status'],
+    reason: r.message.reason,
+    messageId: r.message.messageId,
+    from: r.message.fromAddress,
+    subject: r.message.subject,
+    size: r.message.size,
+    ticketNumber: r.ticketNumber,
+    receivedAt: r.message.receivedAt.toISOString(),
+  })
+
+  const listMessages = async (ctx: Ctx, q: InboundMessageQuery) => {
+    requireAdmin(ctx)
+    let before: { at: Date; id: string } | undefined
+    if (q.cursor) {
+      const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|')
+      const date = new Date(at ?? '')
+      if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id))
+        throw new AppError('request.invalid', 'The cursor is invalid.', [
+          { pointer: '/query/cursor', detail: 'invalid' },
+        ])
+      before = { at: date, id }
+    }
+    const rows = await repo.listInbound(ctx.db, {
+      ...(q.channelId ? { channelId: q.channelId } : {}),
+      ...(q.status ? { status: q.status } : {}),
+      ...(before ? { before } : {}),
+      limit: q.limit + 1,
+    })
+    const items = rows.slice(0, q.limit).map(presentInbound)
+    const last = rows.length > q.limit ? rows[q.limit - 1]!.message : undefined
+    return {
+      items,
+      nextCursor: last
+        ? Buffer.from(`${last.receivedAt.toISOString()}|${last.id}`).toString('base64url')
+        : null,
+    }
+  }
+
+  const rawMessage = async (ctx: Ctx, id: string): Promise<{ stream: Readable; row: repo.InboundRow }> => {
+    requireAdmin(ctx)
+    const row = await repo.findInbound(ctx.db, id)
+    if (!row) throw new AppError('email_message.not_found')
+    return { stream: await ctx.storage.get(row.rawKey), row }
+  }
+
+  /** Takes a message that could not be processed in again (after a fix or a changed setting). */
+  const retryMessage = async (ctx: Ctx, id: string) => {
+    requireAdmin(ctx)
+    const row = await repo.findInbound(ctx.db, id)
+    if (!row) throw new AppError('email_message.not_found')
+    if (row.status !== 'failed') throw new AppError('email_message.not_failed')
+    const channel = await repo.findChannel(ctx.db, row.channelId)
+    if (!channel) throw new AppError('email_channel.not_found')
+    const chunks: Buffer[] = []
+    for await (const chunk of await ctx.storage.get(row.rawKey)) chunks.push(chunk as Buffer)
+    const raw = Buffer.concat(chunks)
+    // The failed record gives way to the new attempt; if that fails too, it records the new reason.
+    await repo.deleteFailedInbound(ctx.db, id)
+    const outcome = await ingestMessage(ctx, channel, raw, { source: row.source as 'imap' | 'smtp' })
+    return outcome
+  }
+
+  const dismissMessage = async (ctx: Ctx, id: string) => {
+    requireAdmin(ctx)
+    const row = await repo.findInbound(ctx.db, id)
+    if (!row) throw new AppError('email_message.not_found')
+    if (row.status !== 'failed') throw new AppError('email_message.not_failed')
+    await repo.updateInbound(ctx.db, id, { status: 'dismissed' })
+  }
+
+  /** An agent sends a failed reply again; the ticket must be visible to them (else 404). */
+  const retryDelivery = (ctx: Ctx, interactionId: string) =>
+    inTransaction(ctx, async (ctx) => {
+      const interaction = await ticketMail.interaction(ctx, interactionId)
+      const scope = interaction ? await findVisibleTicketScope(ctx, interaction.ticketId) : undefined
+      if (!interaction || !scope) throw new AppError('ticket.not_found')
+      if (!(await requeueReply(ctx, interactionId))) throw new AppError('email_delivery.not_retryable')
+      return interaction.ticketId
+    })
+
+  return {
+    listChannels,
+    getChannel,
+    createChannel,
+    updateChannel,
+    checkConnection,
+    listMessages,
+    rawMessage,
+    retryMessage,
+    dismissMessage,
+    retryDelivery,
+  }
+}
+export type EmailService = ReturnType<typeof createEmailService>
