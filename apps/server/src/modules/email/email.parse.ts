@@ -144,6 +144,46 @@ const headerLength = (raw: Buffer) => {
 }
 const MAX_HEADER_BYTES = 1024 * 1024
 
+/** Charset labels mail clients write that the decoder does not know, and what they mean. */
+const CHARSET_ALIASES: [RegExp, string][] = [
+  [/^(?:cp-?|windows-?|win-?)?1252$/i, 'windows-1252'],
+  [/^(?:cp-?|windows-?)?125([0-8])$/i, 'windows-125$1'],
+  [/^iso-gb2312$/i, 'gb2312'],
+  [/^unicode-1-1-utf-7$/i, 'utf-7'],
+  [/^latin-?1$/i, 'iso-8859-1'],
+]
+
+const canonicalCharset = (label: string) => {
+  for (const [pattern, name] of CHARSET_ALIASES) if (pattern.test(label)) return label.replace(pattern, name)
+  return label
+}
+
+/**
+ * Rewrites unknown charset labels ("1252", "iso-gb2312") in Content-Type parameters and
+ * encoded-words to their standard names, so umlauts decode instead of turning into U+FFFD.
+ */
+export const fixCharsetLabels = (raw: Buffer) => {
+  const text = raw.toString('latin1')
+  let changed = false
+  const fixed = text
+    .replace(/(charset\s*=\s*"?)([\w.:-]+)/gi, (m, pre: string, label: string) => {
+      const name = canonicalCharset(label)
+      if (name === label) return m
+      changed = true
+      return pre + name
+    })
+    .replace(
+      /=\?([\w.:-]+)(\*[\w-]+)?\?([bq])\?/gi,
+      (m, label: string, lang: string | undefined, enc: string) => {
+        const name = canonicalCharset(label)
+        if (name === label) return m
+        changed = true
+        return `=?${name}${lang ?? ''}?${enc}?`
+      },
+    )
+  return changed ? Buffer.from(fixed, 'latin1') : raw
+}
+
 /** Turns a raw RFC 5322 message into what the desk stores; throws UnprocessableMessage with the reason. */
 export const parseEmail = async (raw: Buffer, opts: { timeoutMs?: number } = {}): Promise<ParsedEmail> => {
   if (raw.length === 0) throw new UnprocessableMessage('the message is empty')
@@ -156,6 +196,7 @@ export const parseEmail = async (raw: Buffer, opts: { timeoutMs?: number } = {})
   // Old Mac clients end lines with a bare CR, which the parser does not read as line ends.
   if (!raw.includes(0x0a) && raw.includes(0x0d))
     raw = Buffer.from(raw.toString('latin1').replace(/\r/g, '\r\n'), 'latin1')
+  raw = fixCharsetLabels(raw)
   let mail: ParsedMail
   try {
     mail = await withTimeout(
