@@ -63,6 +63,7 @@ fi
 SYSTEM_PACKAGES=()
 [ -x "$PG15_BIN/initdb" ] || SYSTEM_PACKAGES+=(postgresql)
 [ -x /usr/bin/chromium ] || SYSTEM_PACKAGES+=(chromium)
+[ -x /usr/sbin/dovecot ] || SYSTEM_PACKAGES+=(dovecot-imapd)
 if [ "${#SYSTEM_PACKAGES[@]}" -gt 0 ]; then
   if [ "$IS_ROOT" -eq 1 ] && command -v apt-get >/dev/null; then
     echo "installing ${SYSTEM_PACKAGES[*]}"
