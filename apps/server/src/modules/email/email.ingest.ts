@@ -10,6 +10,7 @@ import * as repo from './email.repository.ts'
 /** More messages than this from one sender within LOOP_WINDOW_MS are not taken in (a mail loop). */
 export const LOOP_LIMIT = 20
 export const LOOP_WINDOW_MS = 10 * 60_000
+const BACKLOG_GRACE_MS = 60_000
 
 export type IngestMeta = {
   source: 'imap' | 'smtp'
@@ -269,7 +270,8 @@ const takeIn = async (
     files,
   )
   await repo.updateInbound(ctx.db, claimed.id, { ticketId: created.id, interactionId: created.interactionId })
-  const backlog = (meta.receivedAt ?? now) < channel.acknowledgeSince
+  // Mailboxes date messages to the second: a minute's grace keeps new mail from counting as backlog.
+  const backlog = (meta.receivedAt ?? now).getTime() < channel.acknowledgeSince.getTime() - BACKLOG_GRACE_MS
   if (human && channel.acknowledge && !backlog) {
     await queueAcknowledgement(
       ctx,
