@@ -15,7 +15,7 @@ if (!dovecotAvailable) console.log('note: dovecot is not installed; the IMAP cha
 const SUPPORT = 'support@shop.example'
 const CUSTOMER = 'kundin@kunde.example'
 
-const until = async <T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 20_000) => {
+const until = async <T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 60_000) => {
   const end = Date.now() + ms
   for (;;) {
     const value = await fn()
@@ -224,7 +224,7 @@ describe.skipIf(!dovecotAvailable)('an email channel against a real IMAP server 
     expect((await dovecot.list(CUSTOMER)).filter((m) => m.subject?.startsWith('Ihre Anfrage'))).toHaveLength(
       1,
     )
-  })
+  }, 180_000)
 
   it('picks up new mail while connected (IDLE) and keeps going after a restart', async () => {
     await worker?.stop()
@@ -235,7 +235,7 @@ describe.skipIf(!dovecotAvailable)('an email channel against a real IMAP server 
       const [row] = await t.db.select().from(tickets).where(eq(tickets.subject, 'Neue Frage'))
       return row
     })
-  })
+  }, 90_000)
 
   it('refuses other roles the channel API (403) and never returns secrets', async () => {
     for (const [method, url] of [

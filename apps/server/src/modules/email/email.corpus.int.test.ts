@@ -50,15 +50,36 @@ const squash = (s: string) => s.normalize('NFC').replace(/\s+/g, ' ').trim()
 const noSpace = (s: string) => s.normalize('NFC').replace(/\s+/g, '')
 
 /**
- * Known, deliberate differences between Zammad 5.2.2's recorded parse and Tresen's, by file and
- * key. Each entry says why the two disagree; every other mismatch fails the rate assertions.
+ * Known differences between an expected result and what Tresen stores, by file and check, each
+ * with its reason. Every other mismatch fails; an entry that no longer differs fails too, so the
+ * list stays true.
  */
-const ZAMMAD_KNOWN: Record<string, Partial<Record<ZammadKey, string>>> = {
-  'mail018.box': {
-    subject: 'Zammad leaves the UTF-7 encoded subject undecoded (+ANw-bermittlungsstatus); Tresen decodes it',
-  },
+const KNOWN_DIFFERENCES: Record<string, string> = {
+  'zammad/mail017.box from_email':
+    'two From headers, the first without an address ("[??????]"); mailparser reads only the first, so Tresen falls back to Reply-To; Zammad takes the second',
+  'zammad/mail087.box from_email':
+    'From: "Test test@example.com" (a display name without angle brackets); Zammad keeps the whole value as the address, Tresen extracts test@example.com',
+  'zammad/mail087.box attachments':
+    'a text part without Content-Disposition after a PDF attachment: Zammad keeps it as an attachment named "file", Tresen shows it as the message text',
+  'zammad/mail087.box body':
+    'the same text part: Zammad shows "no visible content", Tresen shows that part\'s text',
+  'zammad/mail053.box from_email':
+    'From: "MAILER-DAEMON (Mail Delivery System)", a bare local part: Zammad keeps it as the address, Tresen records no sender (not an address)',
+  'zammad/mail076.box from_email':
+    'From: "Millions Lottery Spain transfer"@example.com> (stray angle bracket): Zammad keeps the broken value, Tresen finds no valid sender and keeps the message as failed',
+  'zammad/mail062.box attachments':
+    'two inline text/html parts without a disposition after the body: Zammad stores them as attachments (document.html), mailparser appends them to the HTML body',
+  'zammad/mail023.box body':
+    'a body of raw 8-bit GB2312 without a charset label (a message pasted into a message): Zammad guesses the charset, mailparser decodes it as UTF-8, so the first line becomes replacement characters',
+  'zammad/mail046.box subject':
+    'raw 8-bit GB2312 subject without encoded-words; Zammad guesses the charset, mailparser decodes header bytes as UTF-8 (replacement characters)',
+  'zammad/mail093.box subject':
+    'raw 8-bit Shift_JIS subject without encoded-words; Zammad guesses the charset, mailparser decodes header bytes as UTF-8 (replacement characters)',
+  'stalwart-mail-parser/malformed/020.eml text':
+    'a part with two Content-Type headers: stalwart uses the second (text/plain, so the inner boundary lines become text), mailparser the first (multipart/alternative); both texts begin "Plain Text"',
+  'stalwart-mail-parser/malformed/021.eml text':
+    'a part with two Content-Type headers: stalwart uses the second (text/plain, so the inner boundary lines become text), mailparser the first (multipart/alternative); both texts begin with the same umlauts',
 }
-type ZammadKey = 'from_email' | 'subject' | 'attachments' | 'body' | 'customer'
 
 /**
  * Zammad's expected files are Psych output: Ruby hash tags, !binary data, and single-quoted
@@ -117,16 +138,20 @@ const stalwartText = (json: StalwartExpected) => {
   return null
 }
 
-type Result = {
+type Ingested = { outcome: IngestOutcome | null; error: string | null; ms: number }
+
+type Result = Ingested & {
   rel: string
   bytes: number
   hash: string
   /** Message-ID and attachment count as mailparser reads the raw message on its own. */
   messageId: string | null
   parserAttachments: number | null
-  outcome: IngestOutcome | null
-  error: string | null
-  ms: number
+  /**
+   * A message with the Message-ID of an earlier, different file is a duplicate on the corpus
+   * channel; taken in again on a channel of its own, its content is compared too.
+   */
+  variant: Ingested | null
 }
 
 type Stored = {
@@ -138,8 +163,30 @@ type Stored = {
   html: string | null
   customerName: string | null
   customerEmails: string[]
-  attachments: { filename: string; size: number; sha256: string }[]
+  attachments: { filename: string; size: number; sha256: string; storageKey: string }[]
 }
+
+/** Tallies one check across files; a mismatch counts as known only when the allow-list names it. */
+const tally = () => {
+  const c = { ok: 0, known: 0, total: 0, mismatches: [] as string[], stale: [] as string[] }
+  const record = (rel: string, key: string, ok: boolean, detail: string) => {
+    c.total++
+    const known = KNOWN_DIFFERENCES[`${rel} ${key}`]
+    if (ok) {
+      c.ok++
+      if (known) c.stale.push(`${rel} ${key}: listed as a known difference, but matches`)
+    } else if (known) c.known++
+    else c.mismatches.push(`${rel}: ${detail}`)
+  }
+  const line = (name: string) =>
+    `  ${name}: ${c.ok}/${c.total} match (${c.total ? ((100 * c.ok) / c.total).toFixed(1) : '-'} %), ${c.known} known differences${c.mismatches.map((m) => `\n    ${m}`).join('')}`
+  return Object.assign(c, { record, line })
+}
+
+const preview = (s: string) => JSON.stringify(squash(s).slice(0, 80))
+const storedText = (s: Stored) => `${s.text}\n${htmlToText(s.html ?? '')}`
+/** What Tresen stores as the text of a message without any. */
+const NO_TEXT = ['', '(no text)', '(ohne Text)']
 
 describe.skipIf(!exists)('email ingestion over the real-world corpus', () => {
   let t: TestApp
@@ -149,52 +196,43 @@ describe.skipIf(!exists)('email ingestion over the real-world corpus', () => {
   let wallMs = 0
 
   const byRel = (rel: string) => results.find((r) => r.rel === rel)
-  const storedOf = (r: Result | undefined) =>
-    r?.outcome?.status === 'imported' ? stored.get(r.outcome.inboundId) : undefined
+  const takenIn = (r: Result | undefined) =>
+    r?.outcome?.status === 'imported' ? r.outcome : (r?.variant?.outcome ?? r?.outcome ?? null)
+  const storedOf = (r: Result | undefined) => {
+    const outcome = takenIn(r)
+    return outcome?.status === 'imported' ? stored.get(outcome.inboundId) : undefined
+  }
+  const readStored = async (key: string) => Buffer.concat(await (await t.storage.get(key)).toArray())
 
   beforeAll(async () => {
     t = await startTestApp()
     const team = await t.buildTeam()
-    const channel = await createEmailService(createSecretBox(t.sessionSecret)).createChannel(t.ctxAs(), {
-      name: 'Corpus',
-      address: 'support@desk.example',
-      teamId: team.id,
-      acknowledge: true,
-      smtpReceiverAddresses: [],
-      replyPromiseHours: 24,
-      signature: { de: '', en: '' },
-      active: true,
-    })
-    const channelRow = (await repo.findChannel(t.db, channel.id))!
+    const service = createEmailService(createSecretBox(t.sessionSecret))
+    const newChannel = async (name: string, address: string) => {
+      const channel = await service.createChannel(t.ctxAs(), {
+        name,
+        address,
+        teamId: team.id,
+        acknowledge: true,
+        smtpReceiverAddresses: [],
+        replyPromiseHours: 24,
+        signature: { de: '', en: '' },
+        active: true,
+      })
+      return (await repo.findChannel(t.db, channel.id))!
+    }
+    const corpusChannel = await newChannel('Corpus', 'support@desk.example')
     // The corpus is years of mail from few test senders; arriving all at once it would trip the
     // mail-loop limit. Each message arrives one loop window after the last, as real mail would.
     let now = Date.now()
-    const clock: Clock = { now: () => new Date(now) }
-    const ctx: Ctx = { ...t.ctxAs(), clock }
-
-    const files = walk(CORPUS)
-      .filter((f) => !isExpectation(path.basename(f)))
-      .sort()
-    const started = performance.now()
-    for (const file of files) {
-      const raw = fs.readFileSync(file)
-      const rel = path.relative(CORPUS, file)
-      const parsed = await simpleParser(raw, { keepDeliveryStatus: true }).catch(() => null)
-      const result: Result = {
-        rel,
-        bytes: raw.length,
-        hash: sha256(raw),
-        messageId: messageIds(parsed?.messageId)[0] ?? null,
-        parserAttachments: parsed ? parsed.attachments.length : null,
-        outcome: null,
-        error: null,
-        ms: 0,
-      }
+    const ctx: Ctx = { ...t.ctxAs(), clock: { now: () => new Date(now) } satisfies Clock }
+    const ingest = async (channel: repo.ChannelRow, raw: Buffer): Promise<Ingested> => {
       const begin = performance.now()
       let timer: NodeJS.Timeout | undefined
+      const done: Ingested = { outcome: null, error: null, ms: 0 }
       try {
-        result.outcome = await Promise.race([
-          ingestMessage(ctx, channelRow, raw, { source: 'smtp' }),
+        done.outcome = await Promise.race([
+          ingestMessage(ctx, channel, raw, { source: 'smtp' }),
           new Promise<never>((_, reject) => {
             timer = setTimeout(
               () => reject(new Error(`no outcome after ${MESSAGE_BOUND_MS} ms`)),
@@ -203,36 +241,63 @@ describe.skipIf(!exists)('email ingestion over the real-world corpus', () => {
           }),
         ])
       } catch (err) {
-        result.error = (err as Error).stack ?? String(err)
+        done.error = (err as Error).stack ?? String(err)
       } finally {
         clearTimeout(timer)
       }
-      result.ms = performance.now() - begin
-      results.push(result)
+      done.ms = performance.now() - begin
       now += LOOP_WINDOW_MS + 60_000
+      return done
+    }
+
+    const files = walk(CORPUS)
+      .filter((f) => !isExpectation(path.basename(f)))
+      .sort()
+    const started = performance.now()
+    for (const file of files) {
+      const raw = fs.readFileSync(file)
+      // As the pipeline does, a message with bare-CR line ends is read with CRLF.
+      const lines =
+        !raw.includes(0x0a) && raw.includes(0x0d) ? raw.toString('latin1').replace(/\r/g, '\r\n') : raw
+      const parsed = await simpleParser(typeof lines === 'string' ? Buffer.from(lines, 'latin1') : lines, {
+        keepDeliveryStatus: true,
+      }).catch(() => null)
+      const result: Result = {
+        rel: path.relative(CORPUS, file),
+        bytes: raw.length,
+        hash: sha256(raw),
+        messageId: messageIds(parsed?.messageId)[0] ?? null,
+        parserAttachments: parsed ? parsed.attachments.length : null,
+        variant: null,
+        ...(await ingest(corpusChannel, raw)),
+      }
+      const earlier = results.find((e) => e.hash === result.hash)
+      if (result.outcome?.status === 'duplicate' && !earlier) {
+        const channel = await newChannel(
+          `Corpus variant ${results.length}`,
+          `variant-${results.length}@desk.example`,
+        )
+        result.variant = await ingest(channel, raw)
+      }
+      results.push(result)
     }
     wallMs = performance.now() - started
 
     // What the desk stored, read back in a few queries.
-    const inbound = await t.db
-      .select()
-      .from(emailInbound)
-      .where(inArray(emailInbound.channelId, [channelRow.id]))
+    const inbound = await t.db.select().from(emailInbound)
     for (const row of inbound) inboundRows.set(row.id, row)
     const interactionIds = inbound.map((r) => r.interactionId).filter((x): x is string => !!x)
-    const rows = interactionIds.length
-      ? await t.db.select().from(interactions).where(inArray(interactions.id, interactionIds))
-      : []
-    const files_ = interactionIds.length
-      ? await t.db.select().from(attachments).where(inArray(attachments.interactionId, interactionIds))
-      : []
+    const rows = await t.db.select().from(interactions).where(inArray(interactions.id, interactionIds))
+    const files_ = await t.db
+      .select()
+      .from(attachments)
+      .where(inArray(attachments.interactionId, interactionIds))
     const customerIds = [...new Set(rows.map((r) => r.authorCustomerId).filter((x): x is string => !!x))]
-    const people = customerIds.length
-      ? await t.db.select().from(customers).where(inArray(customers.id, customerIds))
-      : []
-    const addresses = customerIds.length
-      ? await t.db.select().from(customerEmails).where(inArray(customerEmails.customerId, customerIds))
-      : []
+    const people = await t.db.select().from(customers).where(inArray(customers.id, customerIds))
+    const addresses = await t.db
+      .select()
+      .from(customerEmails)
+      .where(inArray(customerEmails.customerId, customerIds))
     for (const row of inbound) {
       const interaction = rows.find((i) => i.id === row.interactionId)
       if (!interaction) continue
@@ -249,7 +314,7 @@ describe.skipIf(!exists)('email ingestion over the real-world corpus', () => {
         customerEmails: addresses.filter((a) => a.customerId === person?.id).map((a) => a.email),
         attachments: files_
           .filter((a) => a.interactionId === interaction.id)
-          .map((a) => ({ filename: a.filename, size: a.size, sha256: a.sha256 })),
+          .map((a) => ({ filename: a.filename, size: a.size, sha256: a.sha256, storageKey: a.storageKey })),
       })
     }
   }, 600_000)
@@ -257,40 +322,57 @@ describe.skipIf(!exists)('email ingestion over the real-world corpus', () => {
   afterAll(() => t?.close())
 
   it('takes in every message with a defined outcome, and none crashes or hangs the pipeline', () => {
-    const counts: Record<string, number> = {}
-    for (const r of results) {
-      const key = r.error ? 'thrown' : r.outcome!.status
-      counts[key] = (counts[key] ?? 0) + 1
-    }
+    const count = (list: (Ingested | null)[], status: string) =>
+      list.filter((r) => r && (r.error ? 'thrown' : r.outcome!.status) === status).length
+    const table = ['imported', 'duplicate', 'ignored', 'failed', 'thrown'].map(
+      (status) =>
+        `  ${status.padEnd(10)} ${String(count(results, status)).padStart(6)} ${String(
+          count(
+            results.map((r) => r.variant),
+            status,
+          ),
+        ).padStart(12)}`,
+    )
     const created = results.filter((r) => r.outcome?.status === 'imported' && r.outcome.created).length
+    const imported = results.filter((r) => r.outcome?.status === 'imported').length
     const slowest = results
       .slice()
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 5)
       .map((r) => `${r.rel} ${Math.round(r.ms)} ms (${(r.bytes / 1024).toFixed(0)} KB)`)
+    const all: (Ingested & { rel: string })[] = results.flatMap((r) => [
+      r,
+      ...(r.variant ? [{ ...r.variant, rel: `${r.rel} (own channel)` }] : []),
+    ])
+    const reasons = (status: 'failed' | 'ignored') =>
+      all.flatMap(({ rel, outcome }) =>
+        outcome?.status === status ? [`  ${rel}: ${outcome.reason.replace(/\s+/g, ' ').slice(0, 200)}`] : [],
+      )
     console.log(
       [
-        `corpus: ${results.length} messages in ${(wallMs / 1000).toFixed(1)} s`,
-        `outcomes: ${JSON.stringify(counts)} (imported: ${created} new tickets, ${(counts.imported ?? 0) - created} on existing tickets)`,
+        `corpus: ${results.length} messages in ${(wallMs / 1000).toFixed(1)} s (variants included)`,
+        '  status     corpus  own channel (same Message-ID as an earlier file, other bytes)',
+        ...table,
+        `  imported: ${created} new tickets, ${imported - created} on existing tickets`,
         `slowest: ${slowest.join('; ')}`,
         'failed:',
-        ...results
-          .filter((r) => r.outcome?.status === 'failed')
-          .map((r) => `  ${r.rel}: ${(r.outcome as { reason: string }).reason}`),
+        ...reasons('failed'),
         'ignored:',
-        ...results
-          .filter((r) => r.outcome?.status === 'ignored')
-          .map((r) => `  ${r.rel}: ${(r.outcome as { reason: string }).reason}`),
+        ...reasons('ignored'),
       ].join('\n'),
     )
 
     expect(results).toHaveLength(CORPUS_MESSAGES)
-    expect(results.filter((r) => r.error).map((r) => `${r.rel}: ${r.error}`)).toEqual([])
-    for (const r of results) {
+    expect(all.filter((r) => r.error).map((r) => `${r.rel}: ${r.error}`)).toEqual([])
+    for (const r of all) {
       expect(['imported', 'duplicate', 'ignored', 'failed'], r.rel).toContain(r.outcome!.status)
       if (r.outcome!.status === 'ignored' || r.outcome!.status === 'failed')
         expect(r.outcome!.reason.trim(), r.rel).not.toBe('')
     }
+    // On a channel of its own a message is new: it cannot be a duplicate there.
+    expect(all.filter((r) => r.rel.endsWith('(own channel)') && r.outcome?.status === 'duplicate')).toEqual(
+      [],
+    )
   })
 
   it('reports a duplicate only for the same bytes or the same Message-ID as an earlier message', () => {
@@ -308,12 +390,14 @@ describe.skipIf(!exists)('email ingestion over the real-world corpus', () => {
         )
       else unexplained.push(r.rel)
     })
-    console.log(`duplicates:\n${duplicates.map((d) => `  ${d}`).join('\n')}`)
+    console.log(`duplicates: ${duplicates.length}\n${duplicates.map((d) => `  ${d}`).join('\n')}`)
     expect(unexplained).toEqual([])
   })
 
   it('turns each imported message into an interaction of an existing ticket, with its attachments', async () => {
-    const imported = results.filter((r) => r.outcome?.status === 'imported')
+    const imported = results
+      .flatMap((r) => [r, ...(r.variant ? [{ ...r, ...r.variant }] : [])])
+      .filter((r) => r.outcome?.status === 'imported')
     const ticketIds = [...new Set(imported.map((r) => (r.outcome as { ticketId: string }).ticketId))]
     const ticketRows = await t.db.select().from(tickets).where(inArray(tickets.id, ticketIds))
     const withInteractions = await t.db
@@ -327,122 +411,180 @@ describe.skipIf(!exists)('email ingestion over the real-world corpus', () => {
     let exact = 0
     let compared = 0
     for (const r of imported) {
-      const s = storedOf(r)
+      const outcome = r.outcome as { inboundId: string; ticketId: string }
+      const s = stored.get(outcome.inboundId)
       expect(s, `${r.rel}: no stored interaction`).toBeDefined()
-      expect(s!.ticketId, r.rel).toBe((r.outcome as { ticketId: string }).ticketId)
+      expect(s!.ticketId, r.rel).toBe(outcome.ticketId)
+      expect(s!.attachments.length, r.rel).toBeLessThanOrEqual(MAX_ATTACHMENTS)
       if (r.parserAttachments === null) continue
       compared++
       if (s!.attachments.length === Math.min(r.parserAttachments, MAX_ATTACHMENTS)) exact++
       if (r.parserAttachments > 0 && s!.attachments.length === 0)
         missing.push(`${r.rel}: mailparser ${r.parserAttachments}, stored 0`)
-      expect(s!.attachments.length, r.rel).toBeLessThanOrEqual(MAX_ATTACHMENTS)
     }
     console.log(`attachments: stored count equals mailparser's for ${exact} of ${compared} imported messages`)
     expect(missing).toEqual([])
   })
 
   describe('Zammad 5.2.2 expected results', () => {
-    const checks: Record<ZammadKey, { ok: number; known: number; total: number; mismatches: string[] }> = {
-      from_email: { ok: 0, known: 0, total: 0, mismatches: [] },
-      subject: { ok: 0, known: 0, total: 0, mismatches: [] },
-      attachments: { ok: 0, known: 0, total: 0, mismatches: [] },
-      body: { ok: 0, known: 0, total: 0, mismatches: [] },
-      customer: { ok: 0, known: 0, total: 0, mismatches: [] },
+    const checks = {
+      from_email: tally(),
+      subject: tally(),
+      customer: tally(),
+      attachments: tally(),
+      body: tally(),
     }
-    const notImported: string[] = []
+    const filenames = tally()
+    const names = tally()
+    let lineEndingsOnly = 0
+    const notCompared: string[] = []
     const umlautSubjects: { rel: string; expected: string; stored: string | null }[] = []
 
-    const check = (file: string, key: ZammadKey, ok: boolean, detail: string) => {
-      const c = checks[key]
-      c.total++
-      if (ok) c.ok++
-      else if (ZAMMAD_KNOWN[file]?.[key]) c.known++
-      else c.mismatches.push(`${file}: ${detail}`)
-    }
-
-    beforeAll(() => {
+    beforeAll(async () => {
       const dir = path.join(CORPUS, 'zammad')
       for (const yml of fs.readdirSync(dir).filter((f) => f.endsWith('.yml'))) {
-        const file = yml.replace(/\.yml$/, '.box')
-        const r = byRel(path.join('zammad', file))
+        const rel = path.join('zammad', yml.replace(/\.yml$/, '.box'))
+        const r = byRel(rel)
         if (!r) throw new Error(`${yml} has no message beside it`)
         const expected = loadZammad(path.join(dir, yml))
+        const outcome = takenIn(r)
         const s = storedOf(r)
-        const inbound =
-          r.outcome && r.outcome.status !== 'duplicate' ? inboundRows.get(r.outcome.inboundId) : null
+        // A message the desk ignores or keeps as failed still has its sender and subject on record.
+        const inbound = outcome && outcome.status !== 'duplicate' ? inboundRows.get(outcome.inboundId) : null
         if (!s)
-          notImported.push(
-            `${file}: ${r.outcome?.status} ${(r.outcome as { reason?: string })?.reason ?? ''}`,
+          notCompared.push(
+            `${rel}: ${outcome?.status} ${((outcome as { reason?: string })?.reason ?? '').replace(/\s+/g, ' ').slice(0, 120)}`,
           )
         const from = s?.from ?? inbound?.fromAddress ?? null
         const subject = s?.subject ?? inbound?.subject ?? null
 
-        if (expected.from_email) {
+        if (expected.from_email && (s || inbound)) {
           const want = expected.from_email.toLowerCase()
-          check(file, 'from_email', from === want, `from ${from} ≠ ${want}`)
+          checks.from_email.record(rel, 'from_email', from === want, `from ${from} ≠ ${want}`)
         }
-        if (typeof expected.subject === 'string' && expected.subject) {
+        if (typeof expected.subject === 'string' && expected.subject && (s || inbound)) {
           // Tresen keeps a subject on one line with single spaces; Zammad keeps tabs and runs.
-          check(
-            file,
+          checks.subject.record(
+            rel,
             'subject',
             squash(subject ?? '') === squash(expected.subject),
             `subject ${JSON.stringify(subject)} ≠ ${JSON.stringify(expected.subject)}`,
           )
           if (/[äöüß]/i.test(expected.subject))
-            umlautSubjects.push({ rel: file, expected: squash(expected.subject), stored: subject })
+            umlautSubjects.push({ rel, expected: squash(expected.subject), stored: subject })
         }
         if (!s) continue
-        if (expected.from_email && expected.from_email.toLowerCase() === s.from) {
-          check(
-            file,
+        if (expected.from_email?.toLowerCase() === s.from)
+          checks.customer.record(
+            rel,
             'customer',
-            s.customerEmails.includes(s.from),
+            !!s.from && s.customerEmails.includes(s.from),
             `customer ${s.customerName} <${s.customerEmails.join(', ')}> lacks ${s.from}`,
           )
-        }
-        for (const a of expected.attachments ?? []) {
-          if (a.data === undefined || a.preferences?.['content-alternative']) continue
-          const data = typeof a.data === 'string' ? Buffer.from(a.data, 'utf8') : a.data
-          const hash = sha256(data)
-          check(
-            file,
-            'attachments',
-            s.attachments.some((x) => x.sha256 === hash),
-            `attachment ${a.filename} (${data.length} bytes) not stored; stored: ${s.attachments.map((x) => `${x.filename} ${x.size}`).join(', ')}`,
+
+        // The customer keeps the name of the first message from the address, so this is informational.
+        if (expected.from_display_name && expected.from_email?.toLowerCase() === s.from)
+          names.record(
+            rel,
+            'name',
+            s.customerName === squash(expected.from_display_name),
+            `${JSON.stringify(s.customerName)} ≠ ${JSON.stringify(expected.from_display_name)}`,
           )
+
+        const missing: string[] = []
+        let wanted = 0
+        for (const a of expected.attachments ?? []) {
+          // Zammad keeps the HTML alternative of a text message as an attachment; Tresen keeps it as the
+          // HTML body. Inline (cid:) images need no exception: Tresen shows them as data: URLs in the
+          // HTML and stores them as attachments as well.
+          if (a.data === undefined || a.preferences?.['content-alternative']) continue
+          wanted++
+          const data = typeof a.data === 'string' ? Buffer.from(a.data, 'utf8') : a.data
+          const same = s.attachments.filter((x) => x.sha256 === sha256(data))
+          let match = same.find((x) => x.filename === a.filename) ?? same[0]
+          if (!match) {
+            // Zammad stores an attached message with LF line ends; Tresen keeps its bytes (CRLF).
+            const lf = data.toString('latin1').replace(/\r\n/g, '\n')
+            for (const x of s.attachments) {
+              if ((await readStored(x.storageKey)).toString('latin1').replace(/\r\n/g, '\n') === lf) {
+                match = x
+                lineEndingsOnly++
+                break
+              }
+            }
+          }
+          if (!match) {
+            missing.push(`${a.filename} (${data.length} bytes)`)
+            continue
+          }
+          if (a.filename)
+            filenames.record(
+              rel,
+              'filename',
+              match.filename === a.filename,
+              `${JSON.stringify(match.filename)} ≠ ${JSON.stringify(a.filename)}`,
+            )
         }
-        if (typeof expected.body === 'string' && squash(htmlToText(expected.body))) {
-          const want = squash(htmlToText(expected.body)).slice(0, 40)
-          const have = `${squash(s.text)}\n${squash(htmlToText(s.html ?? ''))}`
-          check(file, 'body', have.includes(want), `body lacks ${JSON.stringify(want)}`)
+        if (wanted)
+          checks.attachments.record(
+            rel,
+            'attachments',
+            missing.length === 0,
+            `not stored: ${missing.join(', ')}; stored: ${s.attachments.map((x) => `${x.filename} ${x.size}`).join(', ')}`,
+          )
+
+        if (typeof expected.body === 'string') {
+          const have = storedText(s)
+          if (expected.body === 'no visible content')
+            // Zammad's placeholder for a message without text.
+            checks.body.record(
+              rel,
+              'body',
+              NO_TEXT.includes(squash(s.text)),
+              `Zammad found no text, Tresen stored ${preview(have)}`,
+            )
+          else {
+            const want = squash(htmlToText(expected.body)).slice(0, 40)
+            checks.body.record(
+              rel,
+              'body',
+              squash(have).includes(want),
+              `lacks ${JSON.stringify(want)}; stored ${preview(have)}`,
+            )
+          }
         }
       }
-      const lines = Object.entries(checks).map(
-        ([key, c]) =>
-          `  ${key}: ${c.ok}/${c.total} match, ${c.known} known differences${c.mismatches.map((m) => `\n    ${m}`).join('')}`,
-      )
       console.log(
         [
           'zammad expected results:',
-          ...lines,
-          `  not imported (compared through email_inbound only):${notImported.map((n) => `\n    ${n}`).join('')}`,
+          ...Object.entries(checks).map(([name, c]) => c.line(name)),
+          names.line('customer name (informational)'),
+          filenames.line('attachment filename (informational)'),
+          `  attachments equal only after CRLF → LF: ${lineEndingsOnly}`,
+          `  no interaction to compare (sender and subject compared through email_inbound):${notCompared.map((n) => `\n    ${n}`).join('')}`,
         ].join('\n'),
       )
     })
 
-    it('from address, subject and customer match Zammad for (nearly) every message', () => {
-      expect(checks.from_email.mismatches).toEqual([])
-      expect(checks.subject.mismatches).toEqual([])
-      expect(checks.customer.mismatches).toEqual([])
+    it('from address, subject and customer match Zammad for every message but the listed ones', () => {
+      for (const c of [checks.from_email, checks.subject, checks.customer]) {
+        expect(c.mismatches).toEqual([])
+        expect(c.stale).toEqual([])
+      }
+      expect(checks.from_email.ok / checks.from_email.total).toBeGreaterThanOrEqual(0.95)
+      expect(checks.subject.ok / checks.subject.total).toBeGreaterThanOrEqual(0.97)
     })
 
     it('stores every attachment Zammad stores, except the HTML alternatives', () => {
       expect(checks.attachments.mismatches).toEqual([])
+      expect(checks.attachments.stale).toEqual([])
+      expect(checks.attachments.ok / checks.attachments.total).toBeGreaterThanOrEqual(0.9)
     })
 
     it('keeps the beginning of the text Zammad shows', () => {
       expect(checks.body.mismatches).toEqual([])
+      expect(checks.body.stale).toEqual([])
+      expect(checks.body.ok / checks.body.total).toBeGreaterThanOrEqual(0.95)
     })
 
     it('keeps German umlauts and ß in subjects', () => {
@@ -452,10 +594,8 @@ describe.skipIf(!exists)('email ingestion over the real-world corpus', () => {
   })
 
   it('keeps the beginning of the text part stalwart mail-parser reads', () => {
-    const mismatches: string[] = []
+    const check = tally()
     const notImported: string[] = []
-    let total = 0
-    let ok = 0
     for (const json of walk(path.join(CORPUS, 'stalwart-mail-parser')).filter((f) => f.endsWith('.json'))) {
       const text = stalwartText(JSON.parse(fs.readFileSync(json, 'utf8')) as StalwartExpected)
       if (text === null) continue
@@ -463,23 +603,28 @@ describe.skipIf(!exists)('email ingestion over the real-world corpus', () => {
       const r = byRel(rel)
       const s = storedOf(r)
       if (!s) {
-        notImported.push(`${rel}: ${r?.outcome?.status}`)
+        notImported.push(`${rel} (${takenIn(r)?.status})`)
         continue
       }
-      total++
       const want = noSpace(text).slice(0, 30)
-      const have = `${noSpace(s.text)}\n${noSpace(htmlToText(s.html ?? ''))}`
-      if (have.includes(want)) ok++
-      else mismatches.push(`${rel}: lacks ${JSON.stringify(want)}`)
+      const have = storedText(s)
+      check.record(
+        rel,
+        'text',
+        noSpace(have).includes(want),
+        `lacks ${JSON.stringify(want)}; stored ${preview(have)}`,
+      )
     }
     console.log(
       [
-        `stalwart text: ${ok}/${total} match`,
-        ...mismatches.map((m) => `  ${m}`),
-        `  not imported: ${notImported.join(', ')}`,
+        'stalwart expected results:',
+        check.line('text'),
+        `  not imported: ${notImported.length}: ${notImported.join(', ')}`,
       ].join('\n'),
     )
-    expect(total).toBeGreaterThan(0)
-    expect(mismatches).toEqual([])
+    expect(check.total).toBeGreaterThan(0)
+    expect(check.mismatches).toEqual([])
+    expect(check.stale).toEqual([])
+    expect(check.ok / check.total).toBeGreaterThanOrEqual(0.85)
   })
 })

@@ -122,7 +122,7 @@ describe.skipIf(!dovecotAvailable)('ingestion exactly once', () => {
     expect(atKill.inbound).toBeLessThan(N)
 
     const second = startWorker()
-    await until('every message', async () => (await counts(channel.id)).inbound >= N, 90_000)
+    await until('every message', async () => (await counts(channel.id)).inbound >= N, 180_000)
     await until('the inbox to be empty', async () => (await dovecot.list('crash@desk.example')).length === 0)
     const end = await counts(channel.id)
     expect(end).toEqual({ inbound: N, tickets: N, imported: N })
@@ -137,7 +137,7 @@ describe.skipIf(!dovecotAvailable)('ingestion exactly once', () => {
     expect(new Set(processed.map((m) => m.messageId)).size).toBe(N)
     second.child.kill('SIGTERM')
     await new Promise((r) => second.child.once('exit', r))
-  })
+  }, 240_000)
 
   it('takes each message once when two ingesters work the same mailbox at the same time', async () => {
     const N = 40
@@ -159,7 +159,7 @@ describe.skipIf(!dovecotAvailable)('ingestion exactly once', () => {
     }
     expect(await counts(channel.id)).toEqual({ inbound: N, tickets: N, imported: N })
     expect(await dovecot.list('twice@desk.example')).toHaveLength(0)
-  })
+  }, 120_000)
 
   it('moves nothing on the server while the database cannot commit', async () => {
     const channel = await setUp('paused@desk.example', 3)
@@ -190,5 +190,5 @@ describe.skipIf(!dovecotAvailable)('ingestion exactly once', () => {
     }
     expect(await dovecot.list('paused@desk.example')).toHaveLength(0)
     expect((await counts(channel.id)).imported).toBe(3)
-  })
+  }, 60_000)
 })
