@@ -14,6 +14,8 @@ const CustomerPage = lazy(() => import('./pages/CustomerPage.tsx'))
 const OrganizationPage = lazy(() => import('./pages/OrganizationPage.tsx'))
 const UsersAdminPage = lazy(() => import('./pages/UsersAdminPage.tsx'))
 const TeamsAdminPage = lazy(() => import('./pages/TeamsAdminPage.tsx'))
+const EmailAdminPage = lazy(() => import('./pages/EmailAdminPage.tsx'))
+const EmailMessagesPage = lazy(() => import('./pages/EmailMessagesPage.tsx'))
 const ProfilePage = lazy(() => import('./pages/ProfilePage.tsx'))
 
 export const PageLoader = () => (
@@ -57,6 +59,8 @@ export const App = () => {
             <Route path="/organizations/:id" element={<OrganizationPage />} />
             <Route path="/admin/users" element={<UsersAdminPage />} />
             <Route path="/admin/teams" element={<TeamsAdminPage />} />
+            <Route path="/admin/email" element={<EmailAdminPage />} />
+            <Route path="/admin/email/messages" element={<EmailMessagesPage />} />
             <Route path="/profile" element={<ProfilePage />} />
             <Route path="*" element={<ErrorPage kind="notFound" />} />
           </Routes>

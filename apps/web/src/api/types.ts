@@ -31,9 +31,22 @@ export type ApiToken = z.infer<typeof c.ApiToken>
 export type CreatedApiToken = z.infer<typeof c.CreatedApiToken>
 export type Language = z.infer<typeof c.Language>
 export type StaffRole = z.infer<typeof c.StaffRole>
+export type ChannelDataView = z.infer<typeof c.ChannelDataView>
+export type EmailDelivery = z.infer<typeof c.EmailDelivery>
+export type EmailChannel = z.infer<typeof c.EmailChannel>
+export type CreateEmailChannelInput = z.input<typeof c.CreateEmailChannelInput>
+export type UpdateEmailChannelInput = z.input<typeof c.UpdateEmailChannelInput>
+export type ImapSettingsInput = z.input<typeof c.ImapSettingsInput>
+export type SmtpSettingsInput = z.input<typeof c.SmtpSettingsInput>
+export type MailSecurity = z.infer<typeof c.MailSecurity>
+export type ConnectionCheck = z.infer<typeof c.ConnectionCheck>
+export type InboundMessage = z.infer<typeof c.InboundMessage>
+export type InboundStatus = z.infer<typeof c.InboundStatus>
+export type MessageRetryOutcome = { status: string; ticketNumber: number | null; reason: string | null }
 
 export type Page<T> = { items: T[]; nextCursor: string | null }
 
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const
 export const OPEN_STATUSES = ['new', 'open', 'pending', 'on_hold'] as const
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const
+export const INBOUND_STATUSES = ['failed', 'imported', 'ignored', 'dismissed'] as const

