@@ -23,6 +23,7 @@ CREATE TABLE "email_channels" (
 	"smtp_user" text,
 	"smtp_auth" text,
 	"smtp_secret" text,
+	"oauth" text,
 	"smtp_receiver_addresses" text[] DEFAULT '{}'::text[] NOT NULL,
 	"acknowledge" boolean DEFAULT true NOT NULL,
 	"reply_promise_hours" integer DEFAULT 24 NOT NULL,

@@ -9,12 +9,22 @@ export type Received = { from: string; to: string[]; raw: Buffer }
  */
 export const startSmtpSink = async (opts: { deliver?: (m: Received) => Promise<void> } = {}) => {
   const received: Received[] = []
+  const auths: { method: string; username: string; accessToken?: string; password?: string }[] = []
   let refuse: { code: number; message: string } | null = null
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onAuth: (_auth, _session, callback) => callback(null, { user: 'test' }),
+    authMethods: ['PLAIN', 'LOGIN', 'XOAUTH2'],
+    onAuth: (auth, _session, callback) => {
+      auths.push({
+        method: auth.method,
+        username: auth.username ?? '',
+        ...(auth.accessToken ? { accessToken: auth.accessToken } : {}),
+        ...(auth.password ? { password: auth.password } : {}),
+      })
+      callback(null, { user: auth.username ?? 'test' })
+    },
     onData: (stream, session, callback) => {
       const chunks: Buffer[] = []
       stream.on('data', (c: Buffer) => chunks.push(c))
@@ -40,6 +50,8 @@ export const startSmtpSink = async (opts: { deliver?: (m: Received) => Promise<v
   return {
     port: (server.server.address() as AddressInfo).port,
     received,
+    /** Every sign-in seen: method, user and the password or access token. */
+    auths,
     /** Refuses every following message with this SMTP reply (null: accept again). */
     refuseWith: (code: number | null, message = 'refused by test') => {
       refuse = code === null ? null : { code, message }

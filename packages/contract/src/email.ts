@@ -30,7 +30,7 @@ export const ImapSettingsInput = z.strictObject({
   port: Port.default(993),
   security: MailSecurity.default('tls'),
   user: z.string().min(1).max(320),
-  /** 'password', or 'oauth2' with an access token from Microsoft 365 or Google in `secret`. */
+  /** 'password', or 'oauth2' (tokens from the channel's `oauth` settings, or an access token in `secret`). */
   auth: z.enum(['password', 'oauth2']).default('password'),
   /** Write-only: the password or OAuth2 access token. Omit on update to keep the stored one. */
   secret: z.string().min(1).max(4096).optional(),
@@ -53,6 +53,22 @@ export const SmtpSettingsInput = z.strictObject({
 })
 export type SmtpSettingsInput = z.infer<typeof SmtpSettingsInput>
 
+/**
+ * OAuth2 for Microsoft 365 and Google: the desk fetches access tokens itself from the provider's
+ * token endpoint, with a refresh token (delegated sign-in) or, without one, the client
+ * credentials grant (an app with IMAP.AccessAsApp / SMTP.SendAsApp in Microsoft Entra ID).
+ */
+export const OAuthSettingsInput = z.strictObject({
+  tokenUrl: z.url({ protocol: /^https?$/ }).max(500),
+  clientId: z.string().trim().min(1).max(500),
+  /** Write-only. */
+  clientSecret: z.string().min(1).max(4096).optional(),
+  /** Write-only; without it the client credentials grant is used. */
+  refreshToken: z.string().min(1).max(8192).optional(),
+  scope: z.string().trim().max(1000).optional(),
+})
+export type OAuthSettingsInput = z.infer<typeof OAuthSettingsInput>
+
 const Signature = z.object({ de: z.string().max(5000).default(''), en: z.string().max(5000).default('') })
 
 export const CreateEmailChannelInput = z.strictObject({
@@ -64,6 +80,8 @@ export const CreateEmailChannelInput = z.strictObject({
   teamId: Id.nullable().optional(),
   imap: ImapSettingsInput.nullable().optional(),
   smtp: SmtpSettingsInput.nullable().optional(),
+  /** Where IMAP or SMTP use auth 'oauth2' and this is set, access tokens come from here (else `secret` is one). */
+  oauth: OAuthSettingsInput.nullable().optional(),
   /** Accept mail for these addresses through the built-in SMTP receiver (empty: not at all). */
   smtpReceiverAddresses: z.array(Address).max(50).default([]),
   acknowledge: z.boolean().default(true),
@@ -81,6 +99,8 @@ export const UpdateEmailChannelInput = z.strictObject({
   teamId: Id.nullable().optional(),
   imap: ImapSettingsInput.nullable().optional(),
   smtp: SmtpSettingsInput.nullable().optional(),
+  /** Secrets left out keep the stored ones while token URL and client id stay the same. */
+  oauth: OAuthSettingsInput.nullable().optional(),
   smtpReceiverAddresses: z.array(Address).max(50).optional(),
   acknowledge: z.boolean().optional(),
   replyPromiseHours: z.number().int().min(1).max(720).optional(),
@@ -100,6 +120,15 @@ export const EmailChannel = z.object({
   teamId: Id.nullable(),
   imap: ImapSettings.nullable(),
   smtp: SmtpSettings.nullable(),
+  oauth: z
+    .object({
+      tokenUrl: z.string(),
+      clientId: z.string(),
+      scope: z.string().nullable(),
+      hasClientSecret: z.boolean(),
+      hasRefreshToken: z.boolean(),
+    })
+    .nullable(),
   smtpReceiverAddresses: z.array(z.string()),
   acknowledge: z.boolean(),
   replyPromiseHours: z.number().int(),

@@ -1,7 +1,9 @@
 import { ImapFlow } from 'imapflow'
 import type { Ctx } from '../../platform/context.ts'
+import type { Queryable } from '../../platform/db.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
 import { type IngestOutcome, ingestMessage, isDatabaseUnavailable } from './email.ingest.ts'
+import { credentialsFor } from './email.oauth.ts'
 import * as repo from './email.repository.ts'
 
 /** Messages fetched and committed per round before the mailbox is asked again. */
@@ -11,8 +13,17 @@ export const IMAP_MAX_FETCH_BYTES = 100 * 1024 * 1024
 /** The keyword set on messages taken in when the channel flags instead of moving. */
 export const IMPORTED_KEYWORD = '$TresenImported'
 
-export const imapClient = (channel: repo.ChannelRow, box: SecretBox) => {
+/**
+ * An IMAP client for the channel. `credentials` come from `credentialsFor` (an OAuth2 access token
+ * fetched when needed); without them the stored password or token is used.
+ */
+export const imapClient = (
+  channel: repo.ChannelRow,
+  box: SecretBox,
+  credentials?: { pass?: string; accessToken?: string },
+) => {
   const secret = channel.imapSecret ? box.open(channel.imapSecret) : ''
+  const creds = credentials ?? (channel.imapAuth === 'oauth2' ? { accessToken: secret } : { pass: secret })
   return new ImapFlow({
     host: channel.imapHost!,
     port: channel.imapPort ?? 993,
@@ -20,14 +31,18 @@ export const imapClient = (channel: repo.ChannelRow, box: SecretBox) => {
     doSTARTTLS:
       channel.imapSecurity === 'starttls' ? true : channel.imapSecurity === 'none' ? false : undefined,
     auth:
-      channel.imapAuth === 'oauth2'
-        ? { user: channel.imapUser ?? '', accessToken: secret }
-        : { user: channel.imapUser ?? '', pass: secret },
+      creds.accessToken !== undefined
+        ? { user: channel.imapUser ?? '', accessToken: creds.accessToken }
+        : { user: channel.imapUser ?? '', pass: creds.pass ?? '' },
     logger: false,
     connectionTimeout: 30_000,
     greetingTimeout: 30_000,
   })
 }
+
+/** An IMAP client with fresh credentials (OAuth2 tokens fetched when due). */
+export const connectableClient = async (db: Queryable, channel: repo.ChannelRow, box: SecretBox) =>
+  imapClient(channel, box, await credentialsFor(db, channel, box, 'imap'))
 
 export type RoundResult = { fetched: number; outcomes: IngestOutcome[] }
 
@@ -115,8 +130,13 @@ export const importRound = async (
 }
 
 /** Tries the IMAP settings: connect, sign in, open the folder. */
-export const checkImap = async (channel: repo.ChannelRow, box: SecretBox) => {
-  const client = imapClient(channel, box)
+export const checkImap = async (db: Queryable, channel: repo.ChannelRow, box: SecretBox) => {
+  let client: ImapFlow
+  try {
+    client = await connectableClient(db, channel, box)
+  } catch (err) {
+    return { ok: false, detail: describeImapError(err) }
+  }
   client.on('error', () => undefined)
   try {
     await client.connect()
@@ -176,7 +196,19 @@ export class ImapWatcher {
     while (!this.stopped) {
       const channel = await repo.findChannel(this.ctx.db, this.channelId).catch(() => undefined)
       if (!channel?.imapHost || !channel.active) return
-      const client = imapClient(channel, this.box)
+      let client: ImapFlow
+      try {
+        client = await connectableClient(this.ctx.db, channel, this.box)
+      } catch (err) {
+        failures++
+        const detail = describeImapError(err)
+        this.ctx.log.warn({ channelId: this.channelId, failures, detail }, 'mailbox sign-in failed')
+        await repo
+          .recordCheck(this.ctx.db, this.channelId, 'error', detail, this.ctx.clock.now())
+          .catch(() => undefined)
+        await this.sleep(Math.min(300_000, 1000 * 2 ** Math.min(failures, 8)))
+        continue
+      }
       this.client = client
       client.on('error', (err) =>
         this.ctx.log.warn(

@@ -4,10 +4,12 @@ import nodemailer, { type Transporter } from 'nodemailer'
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js'
 import { v7 as uuidv7 } from 'uuid'
 import type { Ctx } from '../../platform/context.ts'
+import type { Queryable } from '../../platform/db.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
 import { customerMail } from '../customers/index.ts'
 import { type PublicReply, ticketMail } from '../tickets/index.ts'
 import { normalizeSubject } from './email.classify.ts'
+import { credentialsFor } from './email.oauth.ts'
 import * as repo from './email.repository.ts'
 import { acknowledgement, replySubject, signatureHtml, textToHtml } from './email.templates.ts'
 
@@ -152,13 +154,19 @@ export const requeueReply = async (ctx: Ctx, interactionId: string) => {
   return true
 }
 
-export type TransportFactory = (channel: repo.ChannelRow) => Transporter<SMTPTransport.SentMessageInfo>
+export type TransportFactory = (
+  channel: repo.ChannelRow,
+) => Promise<Transporter<SMTPTransport.SentMessageInfo>> | Transporter<SMTPTransport.SentMessageInfo>
 
-/** nodemailer's SMTP transport for a channel's settings (secrets opened only here). */
+/** nodemailer's SMTP transport for a channel's settings (secrets opened, tokens fetched only here). */
 export const smtpTransport =
-  (box: SecretBox): TransportFactory =>
-  (channel) => {
-    const secret = channel.smtpSecret ? box.open(channel.smtpSecret) : undefined
+  (box: SecretBox, db?: Queryable): TransportFactory =>
+  async (channel) => {
+    const creds = db
+      ? await credentialsFor(db, channel, box, 'smtp')
+      : channel.smtpAuth === 'oauth2'
+        ? { accessToken: channel.smtpSecret ? box.open(channel.smtpSecret) : '' }
+        : { pass: channel.smtpSecret ? box.open(channel.smtpSecret) : '' }
     return nodemailer.createTransport({
       host: channel.smtpHost!,
       port: channel.smtpPort ?? 587,
@@ -168,9 +176,9 @@ export const smtpTransport =
       ...(channel.smtpUser
         ? {
             auth:
-              channel.smtpAuth === 'oauth2'
-                ? { type: 'OAuth2' as const, user: channel.smtpUser, accessToken: secret }
-                : { user: channel.smtpUser, pass: secret },
+              creds.accessToken !== undefined
+                ? { type: 'OAuth2' as const, user: channel.smtpUser, accessToken: creds.accessToken }
+                : { user: channel.smtpUser, pass: creds.pass ?? '' },
           }
         : {}),
       connectionTimeout: 30_000,
@@ -265,7 +273,7 @@ export const sendDue = async (ctx: Ctx, transportFor: TransportFactory, limit = 
       if (!channel?.smtpHost)
         throw Object.assign(new Error('the email channel has no SMTP settings'), { responseCode: 550 })
       const message = await compose(ctx, outbound, channel)
-      const transport = transportFor(channel)
+      const transport = await transportFor(channel)
       try {
         await transport.sendMail(message)
       } finally {

@@ -272,3 +272,7 @@ export const teamExists = async (db: Queryable, id: string) => {
 /** A failed message's record gives way to a new attempt at it (an admin's retry). */
 export const deleteFailedInbound = (db: Queryable, id: string) =>
   db.delete(emailInbound).where(and(eq(emailInbound.id, id), eq(emailInbound.status, 'failed')))
+
+/** Stores rotated OAuth2 settings without counting as a change of the channel (watchers keep running). */
+export const replaceOAuth = (db: Queryable, id: string, sealed: string) =>
+  db.update(emailChannels).set({ oauth: sealed }).where(eq(emailChannels.id, id))

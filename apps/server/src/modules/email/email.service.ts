@@ -6,6 +6,7 @@ import type {
   ImapSettingsInput,
   InboundMessage,
   InboundMessageQuery,
+  OAuthSettingsInput,
   SmtpSettingsInput,
   UpdateEmailChannelInput,
 } from '@tresen/contract'
@@ -15,6 +16,7 @@ import type { SecretBox } from '../../platform/secret-box.ts'
 import { findVisibleTicketScope, ticketMail } from '../tickets/index.ts'
 import { checkImap } from './email.imap.ts'
 import { ingestMessage } from './email.ingest.ts'
+import type { OAuthConfig } from './email.oauth.ts'
 import { requeueReply, smtpTransport } from './email.outbound.ts'
 import * as repo from './email.repository.ts'
 
@@ -28,7 +30,7 @@ const isUnique = (err: unknown) => {
   return false
 }
 
-export const presentChannel = (row: repo.ChannelRow, problems = 0): EmailChannel => ({
+export const presentChannel = (row: repo.ChannelRow, box: SecretBox, problems = 0): EmailChannel => ({
   id: row.id,
   name: row.name,
   address: row.address,
@@ -58,6 +60,7 @@ export const presentChannel = (row: repo.ChannelRow, problems = 0): EmailChannel
         hasSecret: !!row.smtpSecret,
       }
     : null,
+  oauth: oauthView(row.oauth, box),
   smtpReceiverAddresses: row.smtpReceiverAddresses,
   acknowledge: row.acknowledge,
   replyPromiseHours: row.replyPromiseHours,
@@ -137,6 +140,52 @@ const smtpColumns = (
   }
 }
 
+/** The OAuth2 settings as an admin sees them: no secrets, only whether they are set. */
+const oauthView = (sealed: string | null, box: SecretBox): EmailChannel['oauth'] => {
+  if (!sealed) return null
+  try {
+    const cfg = JSON.parse(box.open(sealed)) as OAuthConfig
+    return {
+      tokenUrl: cfg.tokenUrl,
+      clientId: cfg.clientId,
+      scope: cfg.scope ?? null,
+      hasClientSecret: !!cfg.clientSecret,
+      hasRefreshToken: !!cfg.refreshToken,
+    }
+  } catch {
+    return { tokenUrl: '', clientId: '', scope: null, hasClientSecret: false, hasRefreshToken: false }
+  }
+}
+
+/** Sealed OAuth2 settings; secrets left out keep the stored ones while the endpoint and client stay. */
+const oauthColumn = (
+  box: SecretBox,
+  oauth: OAuthSettingsInput | null | undefined,
+  current?: repo.ChannelRow,
+) => {
+  if (oauth === undefined) return {}
+  if (oauth === null) return { oauth: null }
+  let previous: OAuthConfig | undefined
+  try {
+    previous = current?.oauth ? (JSON.parse(box.open(current.oauth)) as OAuthConfig) : undefined
+  } catch {
+    previous = undefined
+  }
+  const same = previous && previous.tokenUrl === oauth.tokenUrl && previous.clientId === oauth.clientId
+  const cfg: OAuthConfig = {
+    tokenUrl: oauth.tokenUrl,
+    clientId: oauth.clientId,
+    ...(oauth.scope ? { scope: oauth.scope } : {}),
+    ...((oauth.clientSecret ?? (same ? previous?.clientSecret : undefined))
+      ? { clientSecret: oauth.clientSecret ?? previous?.clientSecret }
+      : {}),
+    ...((oauth.refreshToken ?? (same ? previous?.refreshToken : undefined))
+      ? { refreshToken: oauth.refreshToken ?? previous?.refreshToken }
+      : {}),
+  }
+  return { oauth: box.seal(JSON.stringify(cfg)) }
+}
+
 const checkTeam = async (ctx: Ctx, teamId: string | null | undefined) => {
   if (!teamId) return
   if (!(await repo.teamExists(ctx.db, teamId))) {
@@ -148,7 +197,7 @@ export const createEmailService = (box: SecretBox) => {
   const listChannels = async (ctx: Ctx) => {
     requireAdmin(ctx)
     const [rows, problems] = await Promise.all([repo.listChannels(ctx.db), repo.problemCounts(ctx.db)])
-    return rows.map((r) => presentChannel(r, problems.get(r.id) ?? 0))
+    return rows.map((r) => presentChannel(r, box, problems.get(r.id) ?? 0))
   }
 
   const getChannel = async (ctx: Ctx, id: string) => {
@@ -156,7 +205,7 @@ export const createEmailService = (box: SecretBox) => {
     const row = await repo.findChannel(ctx.db, id)
     if (!row) throw new AppError('email_channel.not_found')
     const problems = await repo.problemCounts(ctx.db)
-    return presentChannel(row, problems.get(row.id) ?? 0)
+    return presentChannel(row, box, problems.get(row.id) ?? 0)
   }
 
   const createChannel = async (ctx: Ctx, input: CreateEmailChannelInput) => {
@@ -171,6 +220,7 @@ export const createEmailService = (box: SecretBox) => {
         teamId: input.teamId ?? null,
         ...imapColumns(box, input.imap),
         ...smtpColumns(box, input.smtp),
+        ...oauthColumn(box, input.oauth),
         smtpReceiverAddresses: [...new Set(input.smtpReceiverAddresses)],
         acknowledge: input.acknowledge,
         replyPromiseHours: input.replyPromiseHours,
@@ -180,7 +230,7 @@ export const createEmailService = (box: SecretBox) => {
         createdAt: now,
         updatedAt: now,
       })
-      return presentChannel(row)
+      return presentChannel(row, box)
     } catch (err) {
       if (isUnique(err))
         throw new AppError('email_channel.address_taken', undefined, [
@@ -204,6 +254,7 @@ export const createEmailService = (box: SecretBox) => {
           ...(input.teamId !== undefined ? { teamId: input.teamId } : {}),
           ...imapColumns(box, input.imap, current),
           ...smtpColumns(box, input.smtp, current),
+          ...oauthColumn(box, input.oauth, current),
           ...(input.smtpReceiverAddresses
             ? { smtpReceiverAddresses: [...new Set(input.smtpReceiverAddresses)] }
             : {}),
@@ -213,7 +264,7 @@ export const createEmailService = (box: SecretBox) => {
           ...(input.active !== undefined ? { active: input.active } : {}),
           updatedAt: ctx.clock.now(),
         })
-        return presentChannel(row!)
+        return presentChannel(row!, box)
       } catch (err) {
         if (isUnique(err))
           throw new AppError('email_channel.address_taken', undefined, [
@@ -229,19 +280,28 @@ export const createEmailService = (box: SecretBox) => {
     const row = await repo.findChannel(ctx.db, id)
     if (!row) throw new AppError('email_channel.not_found')
     try {
-      const imap = row.imapHost ? await checkImap(row, box) : null
+      const imap = row.imapHost ? await checkImap(ctx.db, row, box) : null
       let smtp: ConnectionCheck['smtp'] = null
       if (row.smtpHost) {
-        const transport = smtpTransport(box)(row)
+        let transport: Awaited<ReturnType<ReturnType<typeof smtpTransport>>> | undefined
         try {
+          transport = await smtpTransport(box, ctx.db)(row)
           await transport.verify()
           smtp = { ok: true, detail: 'connected and signed in' }
         } catch (err) {
           smtp = { ok: false, detail: String((err as Error).message).slice(0, 500) }
         } finally {
-          transport.close()
+          transport?.close()
         }
       }
+      const failed = [imap, smtp].filter((r) => r && !r.ok).map((r) => r!.detail)
+      await repo.recordCheck(
+        ctx.db,
+        id,
+        failed.length ? 'error' : 'ok',
+        failed.join('; ') || null,
+        ctx.clock.now(),
+      )
       return { imap, smtp }
     } catch (err) {
       if (/cannot be read/.test((err as Error).message)) throw new AppError('email_channel.secret_unreadable')

@@ -45,6 +45,8 @@ export const emailChannels = pgTable(
     smtpUser: text(),
     smtpAuth: text(),
     smtpSecret: text(),
+    /** OAuth2 client settings with their secrets, sealed like the passwords. */
+    oauth: text(),
     smtpReceiverAddresses: text().array().notNull().default(sql`'{}'::text[]`),
     acknowledge: boolean().notNull().default(true),
     replyPromiseHours: integer().notNull().default(24),

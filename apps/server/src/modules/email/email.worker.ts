@@ -28,7 +28,7 @@ export const startEmailWorker = async (opts: {
   imapPollMs?: number
 }) => {
   const { ctx } = opts
-  const transportFor = opts.transportFor ?? smtpTransport(opts.box)
+  const transportFor = opts.transportFor ?? smtpTransport(opts.box, ctx.db)
   const watches = new Map<string, Watch>()
   let stopped = false
 
