@@ -395,3 +395,6 @@ export const findEmailRow = async (db: Queryable, email: string) => {
 /** Marks an address as failing (mail to it bounced), or as working again (null). */
 export const setEmailFailing = (db: Queryable, email: string, since: Date | null) =>
   db.update(customerEmails).set({ failingSince: since }).where(eq(customerEmails.email, email.toLowerCase()))
+
+export const insertPrimaryEmail = (db: Queryable, customerId: string, email: string, now: Date) =>
+  db.insert(customerEmails).values({ customerId, email, isPrimary: true, createdAt: now })

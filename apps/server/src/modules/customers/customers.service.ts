@@ -370,6 +370,22 @@ export const customerMail = {
   setFailing: async (ctx: Ctx, email: string, since: Date | null) => {
     await repo.setEmailFailing(ctx.db, email, since)
   },
+  /**
+   * A customer for a new sender: name, language and the address as primary, two statements. A
+   * concurrent creation of the same address fails on its unique index (the caller retries).
+   */
+  createForAddress: async (ctx: Ctx, input: { name: string; language: 'de' | 'en'; email: string }) => {
+    authorize(ctx.actor, 'customer.create')
+    const now = ctx.clock.now()
+    const row = await repo.insertCustomer(ctx.db, {
+      name: input.name.trim().slice(0, 200) || input.email,
+      language: input.language,
+      createdAt: now,
+      updatedAt: now,
+    })
+    await repo.insertPrimaryEmail(ctx.db, row.id, input.email.toLowerCase(), now)
+    return row.id
+  },
   /** The customer's primary address (or first), for replies on tickets that did not come by mail. */
   primaryAddress: async (ctx: Ctx, customerId: string) => {
     const rows = await repo.emailsOf(ctx.db, [customerId])

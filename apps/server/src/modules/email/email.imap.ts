@@ -1,4 +1,5 @@
 import { ImapFlow } from 'imapflow'
+import pMap from 'p-map'
 import type { Ctx } from '../../platform/context.ts'
 import type { Queryable } from '../../platform/db.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
@@ -46,11 +47,16 @@ export const connectableClient = async (db: Queryable, channel: repo.ChannelRow,
 
 export type RoundResult = { fetched: number; outcomes: IngestOutcome[] }
 
+/** Messages of a batch taken in at the same time (each in its own transaction). */
+export const IMAP_CONCURRENCY = 4
+
 /**
  * One round on a connected client: every message with a UID above the last one taken in, in
- * batches, each committed before it is moved (or flagged) on the server and before the position
- * advances. A crash anywhere leaves the message in the folder; taking it in again finds its
- * identity and only moves it. A database error stops the round with nothing moved.
+ * batches: the batch is fetched with one command, its messages are committed (several at a
+ * time), then the committed ones are moved (or flagged) with one command and the position
+ * advances to the highest UID below which everything is committed. A crash anywhere leaves
+ * messages in the folder; taking them in again finds their identities and only moves them. A
+ * database error stops the round: what was not committed stays where it is.
  */
 export const importRound = async (
   ctx: Ctx,
@@ -82,44 +88,77 @@ export const importRound = async (
         .sort((a, b) => a - b)
         .slice(0, opts.batch ?? IMAP_BATCH)
       if (uids.length === 0) break
-      for (const uid of uids) {
-        const head = await client.fetchOne(
-          String(uid),
-          { uid: true, size: true, internalDate: true },
-          { uid: true },
-        )
-        if (!head) continue
-        if ((head.size ?? 0) > IMAP_MAX_FETCH_BYTES) {
-          ctx.log.warn({ channelId, uid, size: head.size }, 'message too large to fetch; left in the mailbox')
-          await repo.saveImapPosition(ctx.db, channel.id, box.uidValidity, uid)
-          lastUid = uid
-          continue
-        }
-        const msg = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true })
-        if (!msg || !msg.source) continue
-        result.fetched++
-        const internalDate =
-          head.internalDate instanceof Date
-            ? head.internalDate
-            : head.internalDate
-              ? new Date(head.internalDate)
+      const heads = new Map<number, { size: number; internalDate: Date | undefined }>()
+      for await (const m of client.fetch(
+        uids.join(','),
+        { uid: true, size: true, internalDate: true },
+        { uid: true },
+      )) {
+        const date =
+          m.internalDate instanceof Date
+            ? m.internalDate
+            : m.internalDate
+              ? new Date(m.internalDate)
               : undefined
-        const outcome = await ingestMessage(ctx, channel, msg.source, {
-          source: 'imap',
-          imapUid: uid,
-          ...(internalDate && !Number.isNaN(internalDate.getTime()) ? { receivedAt: internalDate } : {}),
+        heads.set(m.uid, {
+          size: m.size ?? 0,
+          internalDate: date && !Number.isNaN(date.getTime()) ? date : undefined,
         })
-        result.outcomes.push(outcome)
-        if (channel.imapAfterImport === 'flag') {
-          await client.messageFlagsAdd(String(uid), [IMPORTED_KEYWORD, '\\Seen'], { uid: true })
-        } else {
-          await client.messageMove(String(uid), channel.imapProcessedFolder ?? 'Tresen/Processed', {
+      }
+      const tooLarge = uids.filter((u) => (heads.get(u)?.size ?? 0) > IMAP_MAX_FETCH_BYTES)
+      for (const uid of tooLarge)
+        ctx.log.warn(
+          { channelId, uid, size: heads.get(uid)?.size },
+          'message too large to fetch; left in the mailbox',
+        )
+      const wanted = uids.filter((u) => heads.has(u) && !tooLarge.includes(u))
+      const sources = new Map<number, Buffer>()
+      if (wanted.length) {
+        for await (const m of client.fetch(wanted.join(','), { uid: true, source: true }, { uid: true })) {
+          if (m.source) sources.set(m.uid, m.source)
+        }
+      }
+      result.fetched += sources.size
+      // Commit several at a time; a database error ends the round after the others finish.
+      const committed = new Set<number>()
+      let failure: unknown
+      await pMap(
+        [...sources.keys()],
+        async (uid) => {
+          if (failure) return
+          try {
+            const internalDate = heads.get(uid)?.internalDate
+            const outcome = await ingestMessage(ctx, channel, sources.get(uid)!, {
+              source: 'imap',
+              imapUid: uid,
+              ...(internalDate ? { receivedAt: internalDate } : {}),
+            })
+            result.outcomes.push(outcome)
+            committed.add(uid)
+          } catch (err) {
+            failure ??= err
+          }
+        },
+        { concurrency: IMAP_CONCURRENCY },
+      )
+      const done = [...committed].sort((a, b) => a - b)
+      if (done.length) {
+        if (channel.imapAfterImport === 'flag')
+          await client.messageFlagsAdd(done.join(','), [IMPORTED_KEYWORD, '\\Seen'], { uid: true })
+        else
+          await client.messageMove(done.join(','), channel.imapProcessedFolder ?? 'Tresen/Processed', {
             uid: true,
           })
-        }
-        await repo.saveImapPosition(ctx.db, channel.id, box.uidValidity, uid)
+      }
+      // The position moves past everything handled without a gap (gone, too large or committed).
+      for (const uid of uids) {
+        const handled =
+          committed.has(uid) || tooLarge.includes(uid) || !heads.has(uid) || (!sources.has(uid) && !failure)
+        if (!handled) break
         lastUid = uid
       }
+      await repo.saveImapPosition(ctx.db, channel.id, box.uidValidity, lastUid)
+      if (failure) throw failure
     }
     if (channel.imapUidValidity === null)
       await repo.saveImapPosition(ctx.db, channel.id, box.uidValidity, lastUid)

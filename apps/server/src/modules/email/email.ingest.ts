@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { type Ctx, inTransaction, SYSTEM } from '../../platform/context.ts'
-import { createCustomer, customerMail } from '../customers/index.ts'
+import { customerMail } from '../customers/index.ts'
 import { addInteraction, createTicket, ticketMail, type UploadedFile } from '../tickets/index.ts'
 import { normalizeSubject, ticketNumberFromSubject } from './email.classify.ts'
 import { markBounced, queueAcknowledgement } from './email.outbound.ts'
@@ -184,7 +184,7 @@ const takeIn = async (
   }
 
   // The desk's own mail, fed back (a mailbox that receives what it sends, a forwarding loop).
-  if (mail.messageId && (await repo.findOutboundByMessageIds(ctx.db, [mail.messageId])))
+  if (mail.messageId?.includes('.tresen@') && (await repo.findOutboundByMessageIds(ctx.db, [mail.messageId])))
     return ignore('the desk sent this message itself')
   if (mail.from && mail.from.address === channel.address && mail.automation.kind !== 'bounce')
     return ignore("sent from the channel's own address")
@@ -208,7 +208,7 @@ const takeIn = async (
     )
 
   const human = mail.automation.kind === 'human'
-  const customerId = await findOrCreateCustomer(ctx, mail)
+  const { customerId, failing } = await findOrCreateCustomer(ctx, mail)
   const existing = await threadTicket(ctx, mail, customerId)
   const files: UploadedFile[] = mail.attachments
   const channelData = {
@@ -226,7 +226,7 @@ const takeIn = async (
   }
   const text = mail.text.trim() || (files.length ? '' : mail.language === 'de' ? '(ohne Text)' : '(no text)')
   // A customer who writes again has a working address.
-  await customerMail.setFailing(ctx, mail.from.address, null)
+  if (failing) await customerMail.setFailing(ctx, mail.from.address, null)
 
   if (existing) {
     const added = await addInteraction(
@@ -300,14 +300,14 @@ const takeIn = async (
 const findOrCreateCustomer = async (ctx: Ctx, mail: ParsedEmail) => {
   const from = mail.from!
   const known = await customerMail.address(ctx, from.address)
-  if (known) return known.customerId
+  if (known) return { customerId: known.customerId, failing: !!known.failingSince }
   const name = from.name || from.address.split('@')[0] || from.address
-  const customer = await createCustomer(ctx, {
-    name: name.slice(0, 200),
+  const customerId = await customerMail.createForAddress(ctx, {
+    name,
     language: mail.language,
-    emails: [from.address],
+    email: from.address,
   })
-  return customer.id
+  return { customerId, failing: false }
 }
 
 /**
