@@ -60,3 +60,46 @@ test('an admin sets up an email channel: field errors, the list, a failing conne
   await expectAccessible(page, 'the received mail page')
   await context.close()
 })
+
+test('the Microsoft 365 preset shows the OAuth2 section, and its field errors land on its fields', async ({
+  browser,
+}) => {
+  const { context, page } = await signedIn(browser, state().admin, 'en-US')
+  await page.getByTestId('nav-email-admin').click()
+  await page.getByTestId('channel-new').click()
+  const form = page.getByTestId('email-channel-form')
+  await form.getByTestId('channel-name').fill('Microsoft')
+  await form.getByTestId('channel-address').fill('ms@e2e.test')
+  await expect(form.getByTestId('oauth-section')).toBeHidden()
+  await form.getByTestId('channel-provider').click()
+  await page.getByRole('option', { name: 'Microsoft 365' }).click()
+
+  const oauth = form.getByTestId('oauth-section')
+  await expect(oauth).toBeVisible()
+  await expect(form.getByTestId('oauth-tokenUrl')).toHaveValue(
+    'https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token',
+  )
+  await expect(form.getByTestId('oauth-scope')).toHaveValue('https://outlook.office365.com/.default')
+  await expect(oauth.getByText('Replace <tenant> with your tenant ID')).toBeVisible()
+  // The desk fetches the tokens: no password or token per server.
+  await expect(form.getByTestId('imap-secret')).toBeHidden()
+  await expect(form.getByTestId('imap-secret-oauth')).toBeVisible()
+  await expectAccessible(page, 'the email channel form with OAuth2')
+  await oauth.scrollIntoViewIfNeeded()
+  await screenshot(page, 'email-channel-oauth-en')
+
+  // The server's field errors show on the OAuth2 fields.
+  await form.getByTestId('oauth-tokenUrl').fill('not a url')
+  await form.getByTestId('channel-save').click()
+  await expect(page.getByTestId('email-channel-error')).toBeVisible()
+  await expect(form.getByTestId('oauth-tokenUrl')).toHaveAttribute('aria-invalid', 'true')
+  await expect(form.getByTestId('oauth-clientId')).toHaveAttribute('aria-invalid', 'true')
+
+  // Without OAuth2 settings, oauth2 takes a static access token again.
+  await form.getByTestId('oauth-clear').click()
+  await expect(form.getByTestId('oauth-tokenUrl')).toHaveValue('')
+  await expect(form.getByTestId('imap-secret')).toBeVisible()
+  await page.getByRole('button', { name: 'Cancel' }).click()
+  await expect(form).toBeHidden()
+  await context.close()
+})

@@ -145,6 +145,11 @@ const EmailAdminPage = () => {
                       >
                         {c.smtp ? t('email.smtpOn') : t('email.smtpOff')}
                       </Badge>
+                      {c.oauth && (
+                        <Badge variant="light" color="teal" title={c.oauth.tokenUrl}>
+                          {t('email.oauthOn')}
+                        </Badge>
+                      )}
                       {c.smtpReceiverAddresses.length > 0 && (
                         <Badge variant="light" color="grape" title={c.smtpReceiverAddresses.join(', ')}>
                           {t('email.receiverOn')}

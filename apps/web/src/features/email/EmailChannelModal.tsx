@@ -29,13 +29,19 @@ import {
   type ChannelForm,
   channelToForm,
   emptyChannelForm,
-  FORM_FIELDS,
   formToBody,
+  hasOAuthSettings,
+  keepsOAuthSecret,
   keepsSecret,
+  type OAuthForm,
+  oauthConfigured,
   PROVIDERS,
   type Provider,
   providerOf,
   type ServerForm,
+  TENANT_PLACEHOLDER,
+  usesOAuth2,
+  visibleFields,
 } from './channel-form.ts'
 
 type ServerKind = 'imap' | 'smtp'
@@ -44,12 +50,15 @@ const ServerFields = ({
   kind,
   value,
   stored,
+  oauth,
   onChange,
   errors,
 }: {
   kind: ServerKind
   value: ServerForm
   stored: EmailChannel['imap'] | EmailChannel['smtp'] | undefined
+  /** The channel's OAuth2 settings supply the access tokens. */
+  oauth: boolean
   onChange: (patch: Partial<ServerForm>) => void
   errors: FieldErrors['fields']
 }) => {
@@ -126,15 +135,23 @@ const ServerFields = ({
                 allowDeselect={false}
                 error={err('auth')}
               />
-              <PasswordInput
-                label={value.auth === 'oauth2' ? t('email.form.token') : t('email.form.password')}
-                description={secretHint}
-                value={value.secret}
-                onChange={(e) => onChange({ secret: e.currentTarget.value })}
-                error={err('secret')}
-                autoComplete="new-password"
-                data-testid={testId('secret')}
-              />
+              {value.auth === 'oauth2' && oauth ? (
+                <Text size="sm" c="dimmed" pt={{ base: 0, sm: 'xl' }} data-testid={testId('secret-oauth')}>
+                  {t('email.form.tokenFromOAuth')}
+                </Text>
+              ) : (
+                <PasswordInput
+                  label={value.auth === 'oauth2' ? t('email.form.token') : t('email.form.password')}
+                  description={
+                    secretHint ?? (value.auth === 'oauth2' ? t('email.form.tokenStaticHint') : undefined)
+                  }
+                  value={value.secret}
+                  onChange={(e) => onChange({ secret: e.currentTarget.value })}
+                  error={err('secret')}
+                  autoComplete="new-password"
+                  data-testid={testId('secret')}
+                />
+              )}
             </SimpleGrid>
             {kind === 'imap' && (
               <SimpleGrid cols={{ base: 1, sm: 2 }}>
@@ -182,6 +199,108 @@ const ServerFields = ({
   )
 }
 
+/** The channel's OAuth2 settings: the desk fetches access tokens for IMAP and SMTP itself. */
+const OAuthFields = ({
+  value,
+  stored,
+  onChange,
+  onClear,
+  errors,
+}: {
+  value: OAuthForm
+  stored: EmailChannel['oauth'] | undefined
+  onChange: (patch: Partial<OAuthForm>) => void
+  onClear: () => void
+  errors: FieldErrors['fields']
+}) => {
+  const { t } = useTranslation()
+  const err = (field: keyof OAuthForm) => errors[`oauth.${field}`]
+  const changed =
+    !!stored && (stored.tokenUrl !== value.tokenUrl.trim() || stored.clientId !== value.clientId.trim())
+  const secretHint = (field: 'clientSecret' | 'refreshToken') =>
+    keepsOAuthSecret(stored, value, field)
+      ? t('email.form.secretKeep')
+      : stored &&
+          (field === 'clientSecret' ? stored.hasClientSecret : stored.hasRefreshToken) &&
+          value[field] === '' &&
+          changed
+        ? t('email.form.oauthSecretAgain')
+        : undefined
+  return (
+    <Fieldset legend={t('email.form.oauth')} data-testid="oauth-section">
+      <Stack gap="sm">
+        <Text size="sm" c="dimmed">
+          {t('email.form.oauthIntro')}
+        </Text>
+        {errors.oauth && (
+          <Text size="sm" c="red" role="alert">
+            {errors.oauth}
+          </Text>
+        )}
+        <TextInput
+          label={t('email.form.tokenUrl')}
+          description={
+            value.tokenUrl.includes(TENANT_PLACEHOLDER)
+              ? t('email.form.tenantHint', { placeholder: TENANT_PLACEHOLDER })
+              : undefined
+          }
+          value={value.tokenUrl}
+          onChange={(e) => onChange({ tokenUrl: e.currentTarget.value })}
+          error={err('tokenUrl')}
+          required
+          autoComplete="off"
+          data-testid="oauth-tokenUrl"
+        />
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <TextInput
+            label={t('email.form.clientId')}
+            value={value.clientId}
+            onChange={(e) => onChange({ clientId: e.currentTarget.value })}
+            error={err('clientId')}
+            required
+            autoComplete="off"
+            data-testid="oauth-clientId"
+          />
+          <PasswordInput
+            label={t('email.form.clientSecret')}
+            description={secretHint('clientSecret')}
+            value={value.clientSecret}
+            onChange={(e) => onChange({ clientSecret: e.currentTarget.value })}
+            error={err('clientSecret')}
+            autoComplete="new-password"
+            data-testid="oauth-clientSecret"
+          />
+          <PasswordInput
+            label={t('email.form.refreshToken')}
+            description={secretHint('refreshToken') ?? t('email.form.refreshTokenHint')}
+            value={value.refreshToken}
+            onChange={(e) => onChange({ refreshToken: e.currentTarget.value })}
+            error={err('refreshToken')}
+            autoComplete="new-password"
+            data-testid="oauth-refreshToken"
+          />
+          <TextInput
+            label={t('email.form.scope')}
+            description={t('email.form.scopeHint')}
+            value={value.scope}
+            onChange={(e) => onChange({ scope: e.currentTarget.value })}
+            error={err('scope')}
+            autoComplete="off"
+            data-testid="oauth-scope"
+          />
+        </SimpleGrid>
+        {hasOAuthSettings(value) && (
+          <Group justify="flex-end">
+            <Button variant="subtle" size="xs" color="red" onClick={onClear} data-testid="oauth-clear">
+              {t('email.form.oauthClear')}
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    </Fieldset>
+  )
+}
+
 /** Creating or editing an email channel; for a saved one, also checks its connection. */
 export const EmailChannelModal = ({
   channel,
@@ -205,7 +324,8 @@ export const EmailChannelModal = ({
     setForm((f) => ({ ...f, [kind]: { ...f[kind], ...patch } }))
 
   const problems =
-    error instanceof ApiError ? fieldErrors(error.problem, FORM_FIELDS) : { fields: {}, rest: [] }
+    error instanceof ApiError ? fieldErrors(error.problem, visibleFields(form)) : { fields: {}, rest: [] }
+  const withOAuth = oauthConfigured(form)
   const err = (field: string) => problems.fields[field]
 
   const save = () => {
@@ -300,6 +420,7 @@ export const EmailChannelModal = ({
             kind="imap"
             value={form.imap}
             stored={stored?.imap}
+            oauth={withOAuth}
             onChange={setServer('imap')}
             errors={problems.fields}
           />
@@ -307,9 +428,19 @@ export const EmailChannelModal = ({
             kind="smtp"
             value={form.smtp}
             stored={stored?.smtp}
+            oauth={withOAuth}
             onChange={setServer('smtp')}
             errors={problems.fields}
           />
+          {usesOAuth2(form) && (
+            <OAuthFields
+              value={form.oauth}
+              stored={stored?.oauth}
+              onChange={(patch) => setForm((f) => ({ ...f, oauth: { ...f.oauth, ...patch } }))}
+              onClear={() => set('oauth', emptyChannelForm().oauth)}
+              errors={problems.fields}
+            />
+          )}
           <Fieldset legend={t('email.form.receiver')}>
             <TagsInput
               label={t('email.form.receiverAddresses')}
