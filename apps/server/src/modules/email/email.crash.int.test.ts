@@ -20,7 +20,6 @@ if (!dovecotAvailable) console.log('note: dovecot is not installed; the crash te
 
 const SERVER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const WORKER = path.join(SERVER_DIR, 'test/email-worker-process.ts')
-const TSX = path.resolve(SERVER_DIR, '../../node_modules/tsx/dist/cli.mjs')
 
 const message = (mailbox: string, i: number) =>
   [
@@ -93,7 +92,9 @@ describe.skipIf(!dovecotAvailable)('ingestion exactly once', () => {
   }
 
   const startWorker = () => {
-    const child = spawn(process.execPath, [TSX, WORKER], {
+    // Node itself with tsx's loader (not the tsx command, which would run the worker as a grandchild
+    // that a kill of the child does not reach).
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
       cwd: SERVER_DIR,
       env: {
         ...process.env,
