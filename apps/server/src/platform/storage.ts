@@ -18,6 +18,9 @@ export interface Storage {
 const KEY = /^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f-]{36}$/
 
 export class FsStorage implements Storage {
+  /** Folders made already (256 × 256 at most), so a write is one file and one rename. */
+  private readonly made = new Set<string>()
+
   constructor(readonly root: string) {}
 
   private pathOf(key: string) {
@@ -30,7 +33,11 @@ export class FsStorage implements Storage {
     const id = randomUUID()
     const key = `${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${id}`
     const file = this.pathOf(key)
-    await fsp.mkdir(path.dirname(file), { recursive: true })
+    const dir = path.dirname(file)
+    if (!this.made.has(dir)) {
+      await fsp.mkdir(dir, { recursive: true })
+      this.made.add(dir)
+    }
     const tmp = `${file}.tmp`
     await fsp.writeFile(tmp, data, { mode: 0o600 })
     await fsp.rename(tmp, file)

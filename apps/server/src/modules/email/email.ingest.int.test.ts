@@ -118,6 +118,17 @@ describe('exactly once', () => {
     expect(subjects).toHaveLength(1)
   })
 
+  it('creates one customer when a new sender’s first two messages arrive at the same moment', async () => {
+    const from = address()
+    const [a, b] = await Promise.all([
+      ingest(await composeMail({ from, to: channel.address, subject: 'Erste Frage', text: 'Eins' })),
+      ingest(await composeMail({ from, to: channel.address, subject: 'Zweite Frage', text: 'Zwei' })),
+    ])
+    expect([a.status, b.status]).toEqual(['imported', 'imported'])
+    const owners = await t.db.select().from(customerEmails).where(eq(customerEmails.email, from))
+    expect(owners).toHaveLength(1)
+  })
+
   it('takes a message with the same Message-ID but different bytes (a second copy) once', async () => {
     const messageId = `<${unique()}@example.de>`
     const from = address()

@@ -276,6 +276,7 @@ const takeIn = async (
       },
     },
     files,
+    { knownIds: true },
   )
   await repo.updateInbound(ctx.db, claimed.id, { ticketId: created.id, interactionId: created.interactionId })
   // Mailboxes date messages to the second: a minute's grace keeps new mail from counting as backlog.

@@ -91,7 +91,7 @@ export const findInboundByIdentity = async (
   messageId: string | null,
 ) => {
   const [row] = await db
-    .select()
+    .select({ id: emailInbound.id })
     .from(emailInbound)
     .where(
       and(

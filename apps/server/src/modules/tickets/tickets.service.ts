@@ -83,16 +83,24 @@ const checkAssignee = async (ctx: Ctx, teamId: string | null, assigneeId: string
 }
 
 /** Opens a ticket for a customer, optionally with its first message, as one transaction. */
-export const createTicket = (ctx: Ctx, input: CreateTicketInput, files: UploadedFile[] = []) =>
+export const createTicket = (
+  ctx: Ctx,
+  input: CreateTicketInput,
+  files: UploadedFile[] = [],
+  opts: { knownIds?: boolean } = {},
+) =>
   inTransaction(ctx, async (ctx) => {
-    const customer = await repo.customerById(ctx.db, input.customerId)
+    // knownIds: the desk itself found or made customer and team in this transaction (a channel).
+    const customer = opts.knownIds
+      ? { id: input.customerId, language: input.language ?? 'de' }
+      : await repo.customerById(ctx.db, input.customerId)
     if (!customer) {
       throw new AppError('customer.not_found', 'The customer does not exist.', [
         { pointer: '/body/customerId', detail: 'unknown customer' },
       ])
     }
     const teamId = input.teamId ?? (ctx.actor.kind === 'staff' ? (ctx.actor.teamIds[0] ?? null) : null)
-    if (teamId && !(await repo.teamExists(ctx.db, teamId))) {
+    if (teamId && !opts.knownIds && !(await repo.teamExists(ctx.db, teamId))) {
       throw new AppError('team.not_found', 'The team does not exist.', [
         { pointer: '/body/teamId', detail: 'unknown team' },
       ])
