@@ -182,7 +182,7 @@ export const checkImap = async (db: Queryable, channel: repo.ChannelRow, box: Se
     const status = await client.status(channel.imapFolder ?? 'INBOX', { messages: true })
     return {
       ok: true,
-      detail: `signed in; ${(status && status.messages) || 0} messages in ${channel.imapFolder ?? 'INBOX'}`,
+      detail: `signed in; ${(status ? status.messages : 0) ?? 0} messages in ${channel.imapFolder ?? 'INBOX'}`,
     }
   } catch (err) {
     return { ok: false, detail: describeImapError(err) }
