@@ -62,6 +62,10 @@ describe('a new message', () => {
     const first = detail.timeline.find((e) => e.kind === 'interaction')
     expect(first && 'text' in first ? first.text : '').toContain('die Größe stimmt nicht')
     expect((await acksTo(from)).length).toBe(1)
+    const events = (await getTicketDetail(t.ctxAs(), outcome.ticketId)).timeline.filter(
+      (e) => e.kind === 'event',
+    )
+    expect(events.map((e) => ('type' in e ? e.type : ''))).toContain('email.acknowledged')
 
     // A second new matter from the same sender the same day: a ticket, but no second acknowledgement.
     await imported(

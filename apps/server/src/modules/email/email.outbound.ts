@@ -105,6 +105,7 @@ export const queueAcknowledgement = async (
   if (await repo.ackedSince(ctx.db, to, new Date(now.getTime() - ACK_PERIOD_MS))) return
   const address = await customerMail.address(ctx, to)
   if (address?.failingSince) return
+  await ticketMail.recordEvent(ctx, ticket.id, 'email.acknowledged', { acknowledgement: { from: null, to } })
   await repo.insertOutbound(ctx.db, {
     channelId: channel.id,
     ticketId: ticket.id,

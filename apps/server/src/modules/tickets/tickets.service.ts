@@ -567,6 +567,10 @@ export const ticketMail = {
   thread: (ctx: Ctx, ticketId: string) => repo.emailThreadOf(ctx.db, ticketId),
   interaction: (ctx: Ctx, id: string) => repo.interactionById(ctx.db, id),
   attachments: (ctx: Ctx, interactionId: string) => repo.attachmentsOfInteraction(ctx.db, interactionId),
+  /** An event on the ticket's timeline by the desk itself (an acknowledgement sent, …). */
+  recordEvent: async (ctx: Ctx, ticketId: string, type: string, changes: Change, reason?: string) => {
+    await repo.insertEvents(ctx.db, [eventRow(ctx, ticketId, type, changes, reason)])
+  },
   /** Records channel data the desk learns later (a delivery's outcome, the Message-ID it was sent with). */
   patchChannelData: async (ctx: Ctx, interactionId: string, patch: Record<string, unknown>) => {
     await repo.patchChannelData(ctx.db, interactionId, patch)
