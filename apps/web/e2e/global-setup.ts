@@ -27,11 +27,15 @@ export default async function globalSetup() {
   chmodSync(dataDir, 0o755) // the embedded PostgreSQL runs as another user when we are root
   const port = await freePort()
   const baseURL = `http://127.0.0.1:${port}`
+  // The built-in SMTP receiver, so browser tests can send mail to the desk.
+  const smtpPort = await freePort()
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TRESEN_DATA_DIR: dataDir,
     TRESEN_PUBLIC_URL: baseURL,
     TRESEN_EMBEDDED_PG_PORT: String(await freePort()),
+    TRESEN_SMTP_PORT: String(smtpPort),
+    TRESEN_SMTP_HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
   }
   delete env.DATABASE_URL
@@ -98,8 +102,9 @@ export default async function globalSetup() {
     agents.push({ email, password: pw, name, id: created.id })
   }
 
-  const state: DeskState & { token: string } = {
+  const state: DeskState & { token: string; smtpPort: number } = {
     baseURL,
+    smtpPort,
     pid: child.pid!,
     dataDir,
     database,

@@ -161,7 +161,7 @@ const InteractionEntry = ({ entry }: { entry: Interaction }) => {
             {label}
           </Badge>
           {email?.automated && (
-            <Badge size="xs" variant="light" color="orange" data-testid="timeline-automated">
+            <Badge size="xs" variant="light" color="orange" c="dark.7" data-testid="timeline-automated">
               {t(`timeline.automated.${email.automated}`)}
             </Badge>
           )}

@@ -574,5 +574,11 @@ export const ticketMail = {
   /** Records channel data the desk learns later (a delivery's outcome, the Message-ID it was sent with). */
   patchChannelData: async (ctx: Ctx, interactionId: string, patch: Record<string, unknown>) => {
     await repo.patchChannelData(ctx.db, interactionId, patch)
+    // A delivery's outcome arrives after the reply: open views of the ticket hear about it.
+    if ('delivery' in patch) {
+      const interaction = await repo.interactionById(ctx.db, interactionId)
+      const ticket = interaction ? await repo.findTicketRow(ctx.db, interaction.ticketId) : undefined
+      if (ticket) await notify(ctx, 'ticket.interaction_updated', ticket)
+    }
   },
 }
