@@ -62,3 +62,10 @@ export class FsStorage implements Storage {
     await fsp.rm(probe)
   }
 }
+
+/** A stored object's bytes, whole (for files small enough to hold: attachments, raw messages). */
+export const readObject = async (storage: Storage, key: string) => {
+  const chunks: Buffer[] = []
+  for await (const chunk of await storage.get(key)) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}

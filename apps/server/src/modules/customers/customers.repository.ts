@@ -12,6 +12,7 @@ import {
   sql,
 } from 'drizzle-orm'
 import type { Queryable } from '../../platform/db.ts'
+import { pgErrorOf } from '../../platform/pg-errors.ts'
 import { tickets } from '../tickets/tickets.tables.ts'
 import { customerEmails, customerPhones, customers, foldedName, organizations } from './customers.tables.ts'
 
@@ -365,17 +366,7 @@ export const searchOrganizations = (db: Queryable, variants: string[], offset: n
 }
 
 // ---------------------------------------------------------------------------------------------
-// PostgreSQL errors (drizzle wraps the driver's error in `cause`)
-
-const pgErrorOf = (e: unknown): { code?: string; constraint?: string } | undefined => {
-  for (let cur = e, depth = 0; cur && typeof cur === 'object' && depth < 5; depth++) {
-    if ('code' in cur && typeof cur.code === 'string' && /^[0-9A-Z]{5}$/.test(cur.code)) {
-      return cur as { code: string; constraint?: string }
-    }
-    cur = (cur as { cause?: unknown }).cause
-  }
-  return undefined
-}
+// PostgreSQL errors
 
 /** A unique violation of this constraint (a concurrent insert won the race). */
 export const isUniqueViolation = (e: unknown, constraint: string) => {

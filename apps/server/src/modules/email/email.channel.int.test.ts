@@ -8,22 +8,13 @@ import { startSmtpSink } from '../../../test/smtp-sink.ts'
 import { createSecretBox } from '../../platform/secret-box.ts'
 import { tickets } from '../tickets/tickets.tables.ts'
 import { emailInbound } from './email.tables.ts'
+import { until } from './email.test-support.ts'
 import { type EmailWorker, startEmailWorker } from './email.worker.ts'
 
 if (!dovecotAvailable) console.log('note: dovecot is not installed; the IMAP channel tests are skipped')
 
 const SUPPORT = 'support@shop.example'
 const CUSTOMER = 'kundin@kunde.example'
-
-const until = async <T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 60_000) => {
-  const end = Date.now() + ms
-  for (;;) {
-    const value = await fn()
-    if (value) return value
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
 
 describe.skipIf(!dovecotAvailable)('an email channel against a real IMAP server and real SMTP', () => {
   let t: TestApp

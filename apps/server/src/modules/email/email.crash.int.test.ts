@@ -9,7 +9,7 @@ import { createSecretBox } from '../../platform/secret-box.ts'
 import { imapClient, importRound } from './email.imap.ts'
 import * as repo from './email.repository.ts'
 import { emailInbound } from './email.tables.ts'
-import { createChannelRow } from './email.test-support.ts'
+import { createChannelRow, unreachable, until } from './email.test-support.ts'
 
 /**
  * Exactly once under failure: an ingesting process killed in the middle of a batch and started
@@ -32,14 +32,6 @@ const message = (mailbox: string, i: number) =>
     `Nachricht Nummer ${i} mit Umlauten: äöü ß.`,
     '',
   ].join('\r\n')
-
-const until = async (what: string, fn: () => Promise<boolean>, ms = 60_000) => {
-  const end = Date.now() + ms
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 describe.skipIf(!dovecotAvailable)('ingestion exactly once', () => {
   let t: TestApp
@@ -169,15 +161,7 @@ describe.skipIf(!dovecotAvailable)('ingestion exactly once', () => {
     client.on('error', () => undefined)
     await client.connect()
     // A database that refuses every statement, as when PostgreSQL is down.
-    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
-    const broken = new Proxy(t.db, {
-      get: (target, prop) =>
-        ['insert', 'execute', 'transaction'].includes(String(prop))
-          ? () => {
-              throw down
-            }
-          : Reflect.get(target, prop),
-    })
+    const broken = unreachable(t.db, ['insert', 'execute', 'transaction'])
     try {
       await expect(importRound({ ...t.ctxAs(), db: broken }, client, channel.id)).rejects.toThrow(
         /ECONNREFUSED/,

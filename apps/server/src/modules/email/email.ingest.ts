@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { type Ctx, inTransaction, SYSTEM } from '../../platform/context.ts'
+import { pgErrorOf } from '../../platform/pg-errors.ts'
 import { customerMail } from '../customers/index.ts'
 import { addInteraction, createTicket, ticketMail, type UploadedFile } from '../tickets/index.ts'
 import { normalizeSubject, ticketNumberFromSubject } from './email.classify.ts'
@@ -26,12 +27,8 @@ export type IngestOutcome =
 
 const sha256 = (raw: Buffer) => createHash('sha256').update(raw).digest('hex')
 
-const isUniqueViolation = (err: unknown) => {
-  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === '23505' || e.code === '40001' || e.code === '40P01') return true
-  }
-  return false
-}
+/** A race another transaction won (a customer created at the same moment, a deadlock): try again. */
+const isRetryable = (err: unknown) => ['23505', '40001', '40P01'].includes(pgErrorOf(err)?.code ?? '')
 
 /**
  * Takes in one raw message for a channel, exactly once: its identity (content hash and
@@ -67,7 +64,7 @@ export const ingestMessage = async (
       )
     } catch (err) {
       // Two messages from a new sender at once both create the customer: the second retries.
-      if (attempt < 3 && isUniqueViolation(err)) continue
+      if (attempt < 3 && isRetryable(err)) continue
       if (err instanceof UnprocessableMessage)
         return recordFailure(ctx, channel, raw, contentHash, meta, err.message, parsed)
       if (isDatabaseUnavailable(err)) throw err

@@ -13,7 +13,7 @@ import { MAX_ATTEMPTS, sendDue, smtpTransport } from './email.outbound.ts'
 import type { ChannelRow } from './email.repository.ts'
 import { startSmtpReceiver } from './email.smtp-receiver.ts'
 import { emailOutbound } from './email.tables.ts'
-import { composeMail, createChannelRow } from './email.test-support.ts'
+import { composeMail, createChannelRow, unreachable } from './email.test-support.ts'
 
 let t: TestApp
 let sink: Awaited<ReturnType<typeof startSmtpSink>>
@@ -259,15 +259,7 @@ describe('the SMTP receiver', () => {
   })
 
   it('answers 451 (try later) while the database is unreachable', async () => {
-    const down = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
-    const broken = new Proxy(t.db, {
-      get: (target, prop) =>
-        ['select', 'insert', 'execute', 'transaction'].includes(String(prop))
-          ? () => {
-              throw down
-            }
-          : Reflect.get(target, prop),
-    })
+    const broken = unreachable(t.db, ['select', 'insert', 'execute', 'transaction'])
     const receiver = await startSmtpReceiver({
       ctx: { ...t.ctxAs(), db: broken },
       port: 0,

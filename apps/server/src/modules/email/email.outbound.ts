@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream'
 import type { EmailDelivery } from '@tresen/contract'
 import nodemailer, { type Transporter } from 'nodemailer'
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js'
@@ -6,10 +5,12 @@ import { v7 as uuidv7 } from 'uuid'
 import type { Ctx } from '../../platform/context.ts'
 import type { Queryable } from '../../platform/db.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
+import { readObject } from '../../platform/storage.ts'
 import { customerMail } from '../customers/index.ts'
 import { type PublicReply, ticketMail } from '../tickets/index.ts'
 import { normalizeSubject } from './email.classify.ts'
 import { credentialsFor } from './email.oauth.ts'
+import { oneLine } from './email.parse.ts'
 import * as repo from './email.repository.ts'
 import { acknowledgement, replySubject, signatureHtml, textToHtml } from './email.templates.ts'
 
@@ -189,15 +190,6 @@ export const smtpTransport =
     })
   }
 
-const readAll = async (stream: Readable) => {
-  const chunks: Buffer[] = []
-  for await (const chunk of stream) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
-}
-
-/** Header text without line breaks (nodemailer encodes, this makes injection impossible in any case). */
-const oneLine = (value: string) => value.replace(/[\r\n\u2028\u2029]+/g, ' ').trim()
-
 /** Builds the message of a delivery (reply or acknowledgement) as nodemailer options. */
 const compose = async (ctx: Ctx, outbound: repo.OutboundRow, channel: repo.ChannelRow) => {
   const ticket = await ticketMail.ticket(ctx, outbound.ticketId)
@@ -241,7 +233,7 @@ const compose = async (ctx: Ctx, outbound: repo.OutboundRow, channel: repo.Chann
     attachments.push({
       filename: f.filename,
       contentType: f.contentType,
-      content: await readAll(await ctx.storage.get(f.storageKey)),
+      content: await readObject(ctx.storage, f.storageKey),
     })
   }
   const signature = channel.signature[lang]

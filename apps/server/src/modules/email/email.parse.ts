@@ -76,7 +76,7 @@ export const cleanAddress = (value: string | undefined) => {
 }
 
 /** Control characters and line breaks out of text that becomes a header or a name. */
-const oneLine = (value: string) =>
+export const oneLine = (value: string) =>
   value
     .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
     .replace(/\s+/g, ' ')

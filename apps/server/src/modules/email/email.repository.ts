@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm'
 import type { Queryable } from '../../platform/db.ts'
+import { pgErrorOf } from '../../platform/pg-errors.ts'
 import { teams } from '../teams/teams.tables.ts'
 import { tickets } from '../tickets/tickets.tables.ts'
 import { emailChannels, emailInbound, emailOutbound } from './email.tables.ts'
@@ -276,3 +277,9 @@ export const deleteFailedInbound = (db: Queryable, id: string) =>
 /** Stores rotated OAuth2 settings without counting as a change of the channel (watchers keep running). */
 export const replaceOAuth = (db: Queryable, id: string, sealed: string) =>
   db.update(emailChannels).set({ oauth: sealed }).where(eq(emailChannels.id, id))
+
+/** Another channel has this address (a concurrent insert or update won). */
+export const isAddressTaken = (e: unknown) => {
+  const pg = pgErrorOf(e)
+  return pg?.code === '23505' && pg.constraint === 'email_channels_address_key'
+}

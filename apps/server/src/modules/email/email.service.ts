@@ -13,6 +13,7 @@ import type {
 import { type Ctx, inTransaction, isAdmin } from '../../platform/context.ts'
 import { AppError } from '../../platform/errors.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
+import { readObject } from '../../platform/storage.ts'
 import { findVisibleTicketScope, ticketMail } from '../tickets/index.ts'
 import { checkImap } from './email.imap.ts'
 import { ingestMessage } from './email.ingest.ts'
@@ -22,12 +23,6 @@ import * as repo from './email.repository.ts'
 
 const requireAdmin = (ctx: Ctx) => {
   if (!isAdmin(ctx.actor)) throw new AppError('auth.forbidden')
-}
-
-const isUnique = (err: unknown) => {
-  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
-    if (e.code === '23505') return true
-  return false
 }
 
 export const presentChannel = (row: repo.ChannelRow, box: SecretBox, problems = 0): EmailChannel => ({
@@ -232,7 +227,7 @@ export const createEmailService = (box: SecretBox) => {
       })
       return presentChannel(row, box)
     } catch (err) {
-      if (isUnique(err))
+      if (repo.isAddressTaken(err))
         throw new AppError('email_channel.address_taken', undefined, [
           { pointer: '/body/address', detail: 'taken' },
         ])
@@ -266,7 +261,7 @@ export const createEmailService = (box: SecretBox) => {
         })
         return presentChannel(row!, box)
       } catch (err) {
-        if (isUnique(err))
+        if (repo.isAddressTaken(err))
           throw new AppError('email_channel.address_taken', undefined, [
             { pointer: '/body/address', detail: 'taken' },
           ])
@@ -366,9 +361,7 @@ export const createEmailService = (box: SecretBox) => {
     if (row.status !== 'failed') throw new AppError('email_message.not_failed')
     const channel = await repo.findChannel(ctx.db, row.channelId)
     if (!channel) throw new AppError('email_channel.not_found')
-    const chunks: Buffer[] = []
-    for await (const chunk of await ctx.storage.get(row.rawKey)) chunks.push(chunk as Buffer)
-    const raw = Buffer.concat(chunks)
+    const raw = await readObject(ctx.storage, row.rawKey)
     // The failed record gives way to the new attempt; if that fails too, it records the new reason.
     await repo.deleteFailedInbound(ctx.db, id)
     const outcome = await ingestMessage(ctx, channel, raw, { source: row.source as 'imap' | 'smtp' })

@@ -1,6 +1,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js'
 import type Mail from 'nodemailer/lib/mailer/index.js'
 import type { Ctx } from '../../platform/context.ts'
+import type { Queryable } from '../../platform/db.ts'
 import { createSecretBox } from '../../platform/secret-box.ts'
 import * as repo from './email.repository.ts'
 import { createEmailService } from './email.service.ts'
@@ -29,4 +30,32 @@ export const createChannelRow = async (
     ...input,
   })
   return (await repo.findChannel(ctx.db, channel.id))!
+}
+
+/** Waits until `fn` gives something truthy (polling), or fails naming what it waited for. */
+export const until = async <T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  ms = 60_000,
+) => {
+  const end = Date.now() + ms
+  for (;;) {
+    const value = await fn()
+    if (value) return value
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+/** The database as when PostgreSQL is down: these query builders throw a refused connection. */
+export const unreachable = <D extends Queryable>(db: D, methods: string[]): D => {
+  const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
+  return new Proxy(db, {
+    get: (target, prop) =>
+      methods.includes(String(prop))
+        ? () => {
+            throw down
+          }
+        : Reflect.get(target, prop),
+  })
 }
