@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { sql } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import pg from 'pg'
 import type { Queryable } from './db.ts'
 
@@ -25,8 +25,17 @@ export type DeskEvent = {
  * (presence, which changes nothing) it is delivered at once.
  */
 export const publishEvent = async (db: Queryable, event: DeskEvent) => {
-  await db.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`)
+  await db.execute(sql`SELECT ${notifyExpression(event)}`)
 }
+
+/**
+ * The `pg_notify(…)` call that publishes an event, for a statement that also writes (one round
+ * trip instead of two); `number` names a column of that statement that becomes `data.number`.
+ */
+export const notifyExpression = (event: DeskEvent, number?: SQL) =>
+  number
+    ? sql`pg_notify(${EVENTS_CHANNEL}, jsonb_set(${JSON.stringify(event)}::jsonb, '{data,number}', to_jsonb(${number}))::text)`
+    : sql`pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`
 
 /** The desk event that tells every process to forget cached sign-ins (see auth.cache.ts). */
 export const AUTH_CHANGED = 'auth.changed'

@@ -387,5 +387,19 @@ export const findEmailRow = async (db: Queryable, email: string) => {
 export const setEmailFailing = (db: Queryable, email: string, since: Date | null) =>
   db.update(customerEmails).set({ failingSince: since }).where(eq(customerEmails.email, email.toLowerCase()))
 
+/** A customer and its primary address in one statement (a new sender); the caller chooses the id. */
+export const insertCustomerWithEmail = async (
+  db: Queryable,
+  values: typeof customers.$inferInsert & { id: string },
+  email: string,
+) => {
+  await db.execute(
+    sql`WITH c AS (${db.insert(customers).values(values).getSQL()}) ${db
+      .insert(customerEmails)
+      .values({ customerId: values.id, email, isPrimary: true, createdAt: values.createdAt })
+      .getSQL()}`,
+  )
+}
+
 export const insertPrimaryEmail = (db: Queryable, customerId: string, email: string, now: Date) =>
   db.insert(customerEmails).values({ customerId, email, isPrimary: true, createdAt: now })

@@ -9,6 +9,7 @@ import type {
   UpdateCustomerInput,
   UpdateOrganizationInput,
 } from '@tresen/contract'
+import { v7 as uuidv7 } from 'uuid'
 import { type Ctx, inTransaction } from '../../platform/context.ts'
 import { AppError, type FieldProblem } from '../../platform/errors.ts'
 import { normalizePhone } from './customers.phone.ts'
@@ -371,20 +372,25 @@ export const customerMail = {
     await repo.setEmailFailing(ctx.db, email, since)
   },
   /**
-   * A customer for a new sender: name, language and the address as primary, two statements. A
+   * A customer for a new sender: name, language and the address as primary, one statement. A
    * concurrent creation of the same address fails on its unique index (the caller retries).
    */
   createForAddress: async (ctx: Ctx, input: { name: string; language: 'de' | 'en'; email: string }) => {
     authorize(ctx.actor, 'customer.create')
     const now = ctx.clock.now()
-    const row = await repo.insertCustomer(ctx.db, {
-      name: input.name.trim().slice(0, 200) || input.email,
-      language: input.language,
-      createdAt: now,
-      updatedAt: now,
-    })
-    await repo.insertPrimaryEmail(ctx.db, row.id, input.email.toLowerCase(), now)
-    return row.id
+    const id = uuidv7()
+    await repo.insertCustomerWithEmail(
+      ctx.db,
+      {
+        id,
+        name: input.name.trim().slice(0, 200) || input.email,
+        language: input.language,
+        createdAt: now,
+        updatedAt: now,
+      },
+      input.email.toLowerCase(),
+    )
+    return id
   },
   /** The customer's primary address (or first), for replies on tickets that did not come by mail. */
   primaryAddress: async (ctx: Ctx, customerId: string) => {

@@ -93,7 +93,10 @@ function autoReplySubject(subject: string): boolean {
 
 function autoReplyBody(mail: ParsedMail): boolean {
   // Only the opening matters, and reply parsing of megabyte bodies is slow.
-  const { visible } = foldQuoted(bodyText(mail).slice(0, BODY_SCAN_CHARS))
+  const opening = bodyText(mail).slice(0, BODY_SCAN_CHARS)
+  // No pattern spans lines: a text none of them matches has no matching part (most mail).
+  if (!AUTO_REPLY_BODY.some((re) => re.test(opening))) return false
+  const { visible } = foldQuoted(opening)
   const text = visible.trim()
   if (text === '') return false
   const head = text

@@ -45,9 +45,6 @@ export const ingestMessage = async (
 ): Promise<IngestOutcome> => {
   const ctx: Ctx = { ...base, actor: SYSTEM }
   const contentHash = sha256(raw)
-  const known = await repo.findInboundByIdentity(ctx.db, channel.id, contentHash, null)
-  if (known) return { status: 'duplicate', inboundId: known.id }
-
   let parsed: ParsedEmail
   try {
     parsed = await parseEmail(raw)
@@ -56,13 +53,15 @@ export const ingestMessage = async (
       err instanceof UnprocessableMessage ? err.message : `parser error: ${(err as Error).message}`
     return recordFailure(ctx, channel, raw, contentHash, meta, reason, null)
   }
-  const stored = await ctx.storage.put(raw)
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inTransaction(ctx, (tx) =>
-        takeIn(tx, channel, parsed, stored.key, raw.length, contentHash, meta),
-      )
+      return await inTransaction(ctx, (tx) => takeIn(tx, channel, parsed, raw, contentHash, meta))
     } catch (err) {
+      // Another ingester committed this message while this one worked on it: nothing was written.
+      if (err instanceof AlreadyTaken) {
+        const known = await repo.findInboundByIdentity(ctx.db, channel.id, contentHash, parsed.messageId)
+        return { status: 'duplicate', inboundId: known?.id ?? null }
+      }
       // Two messages from a new sender at once both create the customer: the second retries.
       if (attempt < 3 && isRetryable(err)) continue
       if (err instanceof UnprocessableMessage)
@@ -81,6 +80,9 @@ export const ingestMessage = async (
     }
   }
 }
+
+/** The message's identity was recorded by another transaction first: roll this one back. */
+class AlreadyTaken extends Error {}
 
 /** A short reason for the admin's list (a validation error's first problem, not its JSON). */
 const describeError = (err: unknown) => {
@@ -148,37 +150,56 @@ const headerSubject = (raw: Buffer) => {
   return m?.[1]?.replace(/\r?\n[ \t]/g, ' ').slice(0, 300) ?? null
 }
 
+/**
+ * One message's effect, in the caller's transaction: first what is known (one lookup), then the
+ * writes, and last the message's identity with what it became. When that identity is already
+ * taken (a second ingester committed the same message meanwhile) the transaction is rolled back.
+ */
 const takeIn = async (
   ctx: Ctx,
   channel: repo.ChannelRow,
   mail: ParsedEmail,
-  rawKey: string,
-  size: number,
+  raw: Buffer,
   contentHash: string,
   meta: IngestMeta,
 ): Promise<IngestOutcome> => {
   const now = ctx.clock.now()
-  const claimed = await repo.claimInbound(ctx.db, {
+  const known = await repo.ingestLookup(ctx.db, {
     channelId: channel.id,
-    source: meta.source,
-    status: 'imported',
-    messageId: mail.messageId,
     contentHash,
-    fromAddress: mail.from?.address ?? null,
-    subject: mail.subject,
-    size,
-    rawKey,
-    imapUid: meta.imapUid ?? null,
-    receivedAt: now,
+    messageId: mail.messageId,
+    from: mail.from?.address ?? null,
+    since: new Date(now.getTime() - LOOP_WINDOW_MS),
   })
-  if (!claimed) {
-    const known = await repo.findInboundByIdentity(ctx.db, channel.id, contentHash, mail.messageId)
-    return { status: 'duplicate', inboundId: known?.id ?? null }
+  if (known.knownId) return { status: 'duplicate', inboundId: known.knownId }
+  const stored = await ctx.storage.put(raw)
+  const record = async (
+    values: { status: 'imported' | 'ignored'; reason?: string } & (
+      | { ticketId: string; interactionId: string }
+      | object
+    ),
+  ) => {
+    const row = await repo.claimInbound(ctx.db, {
+      channelId: channel.id,
+      source: meta.source,
+      messageId: mail.messageId,
+      contentHash,
+      fromAddress: mail.from?.address ?? null,
+      subject: mail.subject,
+      size: raw.length,
+      rawKey: stored.key,
+      imapUid: meta.imapUid ?? null,
+      receivedAt: now,
+      ...values,
+    })
+    if (!row) throw new AlreadyTaken()
+    return row.id
   }
-  const ignore = async (reason: string): Promise<IngestOutcome> => {
-    await repo.updateInbound(ctx.db, claimed.id, { status: 'ignored', reason })
-    return { status: 'ignored', inboundId: claimed.id, reason }
-  }
+  const ignore = async (reason: string): Promise<IngestOutcome> => ({
+    status: 'ignored',
+    inboundId: await record({ status: 'ignored', reason }),
+    reason,
+  })
 
   // The desk's own mail, fed back (a mailbox that receives what it sends, a forwarding loop).
   if (mail.messageId?.includes('.tresen@') && (await repo.findOutboundByMessageIds(ctx.db, [mail.messageId])))
@@ -187,25 +208,21 @@ const takeIn = async (
     return ignore("sent from the channel's own address")
 
   if (mail.bounce) {
-    const outcome = await takeInBounce(ctx, claimed.id, mail)
-    if (outcome) return outcome
-    return ignore('a delivery failure report for mail the desk did not send')
+    const placed = await takeInBounce(ctx, mail)
+    if (!placed) return ignore('a delivery failure report for mail the desk did not send')
+    const inboundId = await record({ status: 'imported', ...placed })
+    return { status: 'imported', inboundId, ...placed, created: false }
   }
   if (!mail.from) throw new UnprocessableMessage('the message has no sender address (From)')
 
-  const recent = await repo.countFromSender(
-    ctx.db,
-    channel.id,
-    mail.from.address,
-    new Date(now.getTime() - LOOP_WINDOW_MS),
-  )
-  if (recent > LOOP_LIMIT)
+  // The count does not include this message: the (LOOP_LIMIT + 1)th within the window is a loop.
+  if (known.recent >= LOOP_LIMIT)
     return ignore(
       `more than ${LOOP_LIMIT} messages from ${mail.from.address} within ${LOOP_WINDOW_MS / 60_000} minutes (mail loop)`,
     )
 
   const human = mail.automation.kind === 'human'
-  const { customerId, failing } = await findOrCreateCustomer(ctx, mail)
+  const customerId = known.customer?.customerId ?? (await createCustomer(ctx, mail))
   const existing = await threadTicket(ctx, mail, customerId)
   const files: UploadedFile[] = mail.attachments
   const channelData = {
@@ -223,7 +240,7 @@ const takeIn = async (
   }
   const text = mail.text.trim() || (files.length ? '' : mail.language === 'de' ? '(ohne Text)' : '(no text)')
   // A customer who writes again has a working address.
-  if (failing) await customerMail.setFailing(ctx, mail.from.address, null)
+  if (known.customer?.failing) await customerMail.setFailing(ctx, mail.from.address, null)
 
   if (existing) {
     const added = await addInteraction(
@@ -237,15 +254,16 @@ const takeIn = async (
         channelData: channelData as never,
       },
       files,
-      { reopen: human, waits: human, authorCustomerId: customerId },
+      { reopen: human, waits: human, authorCustomerId: customerId, lockedTicket: existing },
     )
-    await repo.updateInbound(ctx.db, claimed.id, {
+    const inboundId = await record({
+      status: 'imported',
       ticketId: added.ticketId,
       interactionId: added.interactionId,
     })
     return {
       status: 'imported',
-      inboundId: claimed.id,
+      inboundId,
       ticketId: added.ticketId,
       ticketNumber: existing.number,
       created: false,
@@ -275,7 +293,11 @@ const takeIn = async (
     files,
     { knownIds: true },
   )
-  await repo.updateInbound(ctx.db, claimed.id, { ticketId: created.id, interactionId: created.interactionId })
+  const inboundId = await record({
+    status: 'imported',
+    ticketId: created.id,
+    interactionId: created.interactionId!,
+  })
   // Mailboxes date messages to the second: a minute's grace keeps new mail from counting as backlog.
   const backlog = (meta.receivedAt ?? now).getTime() < channel.acknowledgeSince.getTime() - BACKLOG_GRACE_MS
   if (human && channel.acknowledge && !backlog) {
@@ -288,24 +310,21 @@ const takeIn = async (
   }
   return {
     status: 'imported',
-    inboundId: claimed.id,
+    inboundId,
     ticketId: created.id,
     ticketNumber: created.number,
     created: true,
   }
 }
 
-const findOrCreateCustomer = async (ctx: Ctx, mail: ParsedEmail) => {
+/** A customer for a sender the desk does not know yet. */
+const createCustomer = (ctx: Ctx, mail: ParsedEmail) => {
   const from = mail.from!
-  const known = await customerMail.address(ctx, from.address)
-  if (known) return { customerId: known.customerId, failing: !!known.failingSince }
-  const name = from.name || from.address.split('@')[0] || from.address
-  const customerId = await customerMail.createForAddress(ctx, {
-    name,
+  return customerMail.createForAddress(ctx, {
+    name: from.name || from.address.split('@')[0] || from.address,
     language: mail.language,
     email: from.address,
   })
-  return { customerId, failing: false }
 }
 
 /**
@@ -315,25 +334,20 @@ const findOrCreateCustomer = async (ctx: Ctx, mail: ParsedEmail) => {
  */
 const threadTicket = async (ctx: Ctx, mail: ParsedEmail, customerId: string) => {
   const refs = [...mail.inReplyTo, ...mail.references.slice().reverse()]
-  let ticketId = await ticketMail.ticketIdForMessageIds(ctx, refs.slice(0, 100))
-  if (!ticketId) {
+  let ticket = refs.length ? await ticketMail.lockThread(ctx, { messageIds: refs.slice(0, 100) }) : undefined
+  if (!ticket) {
     const number = ticketNumberFromSubject(mail.subject)
-    const byNumber = number ? await ticketMail.ticketIdForNumber(ctx, number) : undefined
-    if (byNumber) {
-      const ticket = await ticketMail.ticket(ctx, byNumber)
-      if (ticket && ticket.customerId === customerId) ticketId = byNumber
-    }
+    const byNumber = number ? await ticketMail.lockThread(ctx, { number }) : undefined
+    if (byNumber && byNumber.customerId === customerId) ticket = byNumber
   }
-  const ticket = ticketId ? await ticketMail.ticket(ctx, ticketId) : undefined
   return ticket && ticket.status !== 'closed' && !ticket.mergedIntoId ? ticket : undefined
 }
 
 /** A delivery failure: noted on the ticket of the message that bounced; the address marked as failing. */
 const takeInBounce = async (
   ctx: Ctx,
-  inboundId: string,
   mail: ParsedEmail,
-): Promise<IngestOutcome | null> => {
+): Promise<{ ticketId: string; interactionId: string; ticketNumber: number } | null> => {
   const bounce = mail.bounce!
   const ids = [bounce.originalMessageId, ...mail.inReplyTo, ...mail.references].filter(
     (x): x is string => !!x,
@@ -375,6 +389,5 @@ const takeInBounce = async (
     mail.attachments,
     { reopen: false, waits: false },
   )
-  await repo.updateInbound(ctx.db, inboundId, { ticketId, interactionId: added.interactionId })
-  return { status: 'imported', inboundId, ticketId, ticketNumber: ticket.number, created: false }
+  return { ticketId, interactionId: added.interactionId, ticketNumber: ticket.number }
 }

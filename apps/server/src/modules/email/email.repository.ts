@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm'
 import type { Queryable } from '../../platform/db.ts'
 import { pgErrorOf } from '../../platform/pg-errors.ts'
+import { customerEmails } from '../customers/customers.tables.ts'
 import { teams } from '../teams/teams.tables.ts'
 import { tickets } from '../tickets/tickets.tables.ts'
 import { emailChannels, emailInbound, emailOutbound } from './email.tables.ts'
@@ -104,6 +105,42 @@ export const findInboundByIdentity = async (
     )
     .limit(1)
   return row
+}
+
+/**
+ * What ingestion needs to know before it writes, in one round trip: whether the channel already
+ * has this message (same content or Message-ID), how many messages the sender sent it since
+ * `since` (the loop limit), and the customer the sender's address belongs to.
+ */
+export const ingestLookup = async (
+  db: Queryable,
+  p: { channelId: string; contentHash: string; messageId: string | null; from: string | null; since: Date },
+) => {
+  const res = await db.execute<{
+    known_id: string | null
+    recent: number
+    customer_id: string | null
+    failing_since: string | null
+  }>(sql`
+    SELECT
+      coalesce(
+        (SELECT id FROM ${emailInbound} WHERE channel_id = ${p.channelId} AND content_hash = ${p.contentHash} LIMIT 1),
+        (SELECT id FROM ${emailInbound} WHERE channel_id = ${p.channelId} AND message_id = ${p.messageId}::text LIMIT 1)
+      ) AS known_id,
+      (SELECT count(*)::int FROM ${emailInbound}
+        WHERE channel_id = ${p.channelId} AND from_address = ${p.from}::text
+          AND received_at >= ${p.since.toISOString()}::timestamptz) AS recent,
+      ce.customer_id, ce.failing_since
+    FROM (SELECT 1) AS one
+    LEFT JOIN ${customerEmails} ce ON ce.email = lower(${p.from}::text)`)
+  const row = res.rows[0]!
+  return {
+    knownId: row.known_id,
+    recent: Number(row.recent),
+    customer: row.customer_id
+      ? { customerId: row.customer_id, failing: row.failing_since !== null }
+      : undefined,
+  }
 }
 
 export const findInbound = async (db: Queryable, id: string) => {

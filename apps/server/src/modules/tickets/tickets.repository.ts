@@ -2,6 +2,7 @@ import { and, asc, desc, eq, getTableColumns, inArray, isNull, type SQL, sql } f
 import { alias } from 'drizzle-orm/pg-core'
 import type { Actor } from '../../platform/context.ts'
 import type { Queryable } from '../../platform/db.ts'
+import { type DeskEvent, notifyExpression } from '../../platform/events.ts'
 import { customers } from '../customers/customers.tables.ts'
 import { staffUsers } from '../staff/staff.tables.ts'
 import { teamMembers, teams } from '../teams/teams.tables.ts'
@@ -105,6 +106,99 @@ export const updateTicket = async (
 export const appendContentOf = (db: Queryable, fromId: string, toId: string) =>
   db.execute(sql`UPDATE ${tickets} AS t SET content = left(t.content || ${'\n'} || f.content, ${CONTENT_LIMIT})
     FROM ${tickets} AS f WHERE t.id = ${toId} AND f.id = ${fromId}`)
+
+/**
+ * A new ticket with its first message, its events and the desk event, in one statement (one
+ * round trip): the ticket's id is chosen by the caller, the number comes from the sequence.
+ */
+export const insertTicketWithMessage = async (
+  db: Queryable,
+  p: {
+    ticket: typeof tickets.$inferInsert & { id: string }
+    interaction: (NewInteraction & { id: string }) | null
+    events: NewEvent[]
+    event: DeskEvent
+  },
+) => {
+  const parts: SQL[] = [
+    sql`t AS (${db
+      .insert(tickets)
+      .values({ ...p.ticket, content: p.ticket.content?.slice(0, CONTENT_LIMIT) })
+      .returning({ number: tickets.number })
+      .getSQL()})`,
+  ]
+  if (p.interaction) parts.push(sql`i AS (${db.insert(interactions).values(p.interaction).getSQL()})`)
+  if (p.events.length) parts.push(sql`e AS (${db.insert(ticketEvents).values(p.events).getSQL()})`)
+  const res = await db.execute<{ number: number }>(
+    sql`WITH ${sql.join(parts, sql`, `)} SELECT t.number, ${notifyExpression(p.event, sql`t.number`)} FROM t`,
+  )
+  return Number(res.rows[0]!.number)
+}
+
+/**
+ * A message added to a ticket the caller has locked, in one statement: the interaction, events,
+ * the ticket's changed columns (and its search text) and the desk event.
+ */
+export const appendInteraction = async (
+  db: Queryable,
+  p: {
+    interaction: NewInteraction & { id: string }
+    events: NewEvent[]
+    ticketId: string
+    set: Partial<Omit<typeof tickets.$inferInsert, 'content'>>
+    appendText: string
+    event: DeskEvent
+  },
+) => {
+  const parts: SQL[] = [sql`i AS (${db.insert(interactions).values(p.interaction).getSQL()})`]
+  if (p.events.length) parts.push(sql`e AS (${db.insert(ticketEvents).values(p.events).getSQL()})`)
+  parts.push(
+    sql`u AS (${db
+      .update(tickets)
+      .set({
+        ...p.set,
+        version: sql`${tickets.version} + 1`,
+        ...(p.appendText
+          ? { content: sql`left(${tickets.content} || ${'\n'} || ${p.appendText}, ${CONTENT_LIMIT})` }
+          : {}),
+      })
+      .where(eq(tickets.id, p.ticketId))
+      .getSQL()})`,
+  )
+  await db.execute(sql`WITH ${sql.join(parts, sql`, `)} SELECT ${notifyExpression(p.event)}`)
+}
+
+/** The open or closed ticket a message answers (by the Message-IDs it refers to), survivor of merges, locked. */
+export const threadTicketForUpdate = async (db: Queryable, messageIds: string[]) => {
+  if (messageIds.length === 0) return undefined
+  const [row] = await db
+    .select(ticketColumns)
+    .from(tickets)
+    .where(
+      eq(
+        tickets.id,
+        sql`(SELECT coalesce(t.merged_into_id, t.id) FROM ${interactions} i JOIN ${tickets} t ON t.id = i.ticket_id
+          WHERE i.email_message_id IN ${messageIds} ORDER BY i.created_at DESC LIMIT 1)`,
+      ),
+    )
+    .for('update')
+  return row
+}
+
+/** The ticket of a number (a merged number gives the survivor), locked. */
+export const ticketForNumberForUpdate = async (db: Queryable, number: number) => {
+  const [row] = await db
+    .select(ticketColumns)
+    .from(tickets)
+    .where(
+      eq(
+        tickets.id,
+        sql`(SELECT coalesce(t.merged_into_id, t.id) FROM ${tickets} t WHERE t.number = ${number})`,
+      ),
+    )
+    .for('update')
+  return row
+}
 
 export const insertInteraction = async (db: Queryable, values: NewInteraction) => {
   const [row] = await db.insert(interactions).values(values).returning()

@@ -6,6 +6,7 @@ import type {
   TicketQuery,
   UpdateTicketInput,
 } from '@tresen/contract'
+import { v7 as uuidv7 } from 'uuid'
 import { type Ctx, inTransaction, SYSTEM } from '../../platform/context.ts'
 import { AppError } from '../../platform/errors.ts'
 import { publishEvent } from '../../platform/events.ts'
@@ -41,18 +42,23 @@ const lockForCommand = async (ctx: Ctx, ref: TicketRef) => {
   return ticket
 }
 
+type EventTicket = Pick<repo.TicketRow, 'id' | 'teamId' | 'assigneeId' | 'number' | 'status'>
+
 const notify = (ctx: Ctx, type: string, ticket: repo.TicketRow, before?: repo.TicketRow) =>
-  publishEvent(ctx.db, {
-    type,
-    ticketId: ticket.id,
-    teamId: ticket.teamId,
-    assigneeId: ticket.assigneeId,
-    ...(before && (before.teamId !== ticket.teamId || before.assigneeId !== ticket.assigneeId)
-      ? { previousTeamId: before.teamId, previousAssigneeId: before.assigneeId }
-      : {}),
-    at: ctx.clock.now().toISOString(),
-    data: { number: ticket.number, status: ticket.status },
-  })
+  publishEvent(ctx.db, deskEvent(ctx, type, ticket, before))
+
+/** What other processes and open views hear about a change of a ticket. */
+const deskEvent = (ctx: Ctx, type: string, ticket: EventTicket, before?: EventTicket) => ({
+  type,
+  ticketId: ticket.id,
+  teamId: ticket.teamId,
+  assigneeId: ticket.assigneeId,
+  ...(before && (before.teamId !== ticket.teamId || before.assigneeId !== ticket.assigneeId)
+    ? { previousTeamId: before.teamId, previousAssigneeId: before.assigneeId }
+    : {}),
+  at: ctx.clock.now().toISOString(),
+  data: { number: ticket.number, status: ticket.status },
+})
 
 const messageBody = (text: string | undefined, html: string | undefined) => {
   const safeHtml = html ? sanitizeMessageHtml(html) : null
@@ -114,7 +120,8 @@ export const createTicket = (
     const now = ctx.clock.now()
     const firstBody = input.message ? messageBody(input.message.text, input.message.html) : undefined
     const firstDirection = input.message ? input.message.direction : undefined
-    const ticket = await repo.insertTicket(ctx.db, {
+    const ticket = {
+      id: uuidv7(),
       content: firstBody?.bodyText ?? '',
       subject: input.subject,
       status: input.status,
@@ -131,12 +138,13 @@ export const createTicket = (
       ...(firstDirection
         ? responseTimes({ waitingSince: null, firstResponseAt: null }, firstDirection, now)
         : {}),
-    })
-    let interactionId: string | null = null
+    }
+    let interaction: (repo.NewInteraction & { id: string }) | null = null
     if (input.message && firstBody) {
       const m = input.message
       const inbound = m.direction === 'inbound'
-      const interaction = await repo.insertInteraction(ctx.db, {
+      interaction = {
+        id: uuidv7(),
         ticketId: ticket.id,
         channel: input.channel,
         direction: m.direction,
@@ -146,19 +154,23 @@ export const createTicket = (
         ...firstBody,
         ...channelColumns(m.channelData),
         createdAt: now,
-      })
-      interactionId = interaction.id
-      await storeFiles(ctx, ticket.id, interaction.id, files, now)
+      }
     }
-    await repo.insertEvents(ctx.db, [
-      eventRow(ctx, ticket.id, 'ticket.created', {
-        status: { from: null, to: ticket.status },
-        ...(ticket.teamId ? { team: { from: null, to: ticket.teamId } } : {}),
-        ...(ticket.assigneeId ? { assignee: { from: null, to: ticket.assigneeId } } : {}),
-      }),
-    ])
-    await notify(ctx, 'ticket.created', ticket)
-    return { id: ticket.id, number: ticket.number, interactionId }
+    // Ticket, first message, event and the desk event in one round trip.
+    const number = await repo.insertTicketWithMessage(ctx.db, {
+      ticket,
+      interaction,
+      events: [
+        eventRow(ctx, ticket.id, 'ticket.created', {
+          status: { from: null, to: ticket.status },
+          ...(ticket.teamId ? { team: { from: null, to: ticket.teamId } } : {}),
+          ...(ticket.assigneeId ? { assignee: { from: null, to: ticket.assigneeId } } : {}),
+        }),
+      ],
+      event: deskEvent(ctx, 'ticket.created', { ...ticket, number: 0 }),
+    })
+    if (interaction) await storeFiles(ctx, ticket.id, interaction.id, files, now)
+    return { id: ticket.id, number, interactionId: interaction?.id ?? null }
   })
 
 const storeFiles = async (
@@ -281,7 +293,7 @@ export const addInteraction = (
   opts: InteractionOptions = {},
 ) =>
   inTransaction(ctx, async (ctx) => {
-    const ticket = await lockForCommand(ctx, ref)
+    const ticket = opts.lockedTicket ?? (await lockForCommand(ctx, ref))
     authorize(ctx.actor, 'ticket.reply', ticket)
     const body = messageBody(input.text, input.html)
     if (!body.bodyText.trim() && files.length === 0) {
@@ -292,7 +304,8 @@ export const addInteraction = (
     const now = ctx.clock.now()
     const direction = input.kind === 'note' ? 'internal' : input.kind === 'reply' ? 'outbound' : 'inbound'
     const channel = input.kind === 'note' ? 'note' : (input.channel ?? ticket.channel)
-    const interaction = await repo.insertInteraction(ctx.db, {
+    const interaction = {
+      id: uuidv7(),
       ticketId: ticket.id,
       channel,
       direction,
@@ -302,8 +315,7 @@ export const addInteraction = (
       ...body,
       ...channelColumns(input.channelData),
       createdAt: now,
-    })
-    await storeFiles(ctx, ticket.id, interaction.id, files, now)
+    } satisfies repo.NewInteraction
     // A reply takes a new ticket into work; a customer's message reopens a waiting or solved one
     // (an automatic message does not: opts.reopen false).
     let status = input.status
@@ -319,13 +331,24 @@ export const addInteraction = (
       updatedAt: now,
       ...(opts.waits === false ? {} : responseTimes(ticket, direction, now)),
     }
+    const events: repo.NewEvent[] = []
     if (status && status !== ticket.status) {
       Object.assign(set, { status }, statusTimestamps(ticket.status, status, now))
-      await repo.insertEvents(ctx.db, [
+      events.push(
         eventRow(ctx, ticket.id, 'ticket.status_changed', { status: { from: ticket.status, to: status } }),
-      ])
+      )
     }
-    const updated = await repo.updateTicket(ctx.db, ticket.id, set, body.bodyText)
+    // The row is locked: the ticket after this statement is the one before with `set` applied.
+    const updated: repo.TicketRow = { ...ticket, ...set, version: ticket.version + 1 }
+    await repo.appendInteraction(ctx.db, {
+      interaction,
+      events,
+      ticketId: ticket.id,
+      set,
+      appendText: body.bodyText,
+      event: deskEvent(ctx, 'ticket.interaction_added', updated),
+    })
+    await storeFiles(ctx, ticket.id, interaction.id, files, now)
     if (direction === 'outbound') {
       for (const hook of replyHooks) {
         await hook(ctx, {
@@ -337,7 +360,6 @@ export const addInteraction = (
         })
       }
     }
-    await notify(ctx, 'ticket.interaction_added', updated)
     return { ticketId: ticket.id, interactionId: interaction.id }
   })
 
@@ -350,6 +372,8 @@ export type InteractionOptions = {
   waits?: boolean
   /** Who wrote an inbound message when it is not the ticket's customer (a colleague in copy). */
   authorCustomerId?: string
+  /** The ticket, already locked by the caller in this transaction (`ticketMail.threadTicket`). */
+  lockedTicket?: repo.TicketRow
 }
 
 /** What a channel needs to send a public reply: the ticket after the reply and the message. */
@@ -564,6 +588,14 @@ export const ticketMail = {
   /** The surviving ticket of a number (merged numbers resolve to the survivor). */
   ticketIdForNumber: (ctx: Ctx, number: number) => repo.idForNumber(ctx.db, number),
   ticket: (ctx: Ctx, id: string) => repo.findTicketRow(ctx.db, id),
+  /**
+   * The ticket a message continues, locked for the rest of the transaction: by the Message-IDs it
+   * refers to, else by a ticket number (merged tickets resolve to their survivor).
+   */
+  lockThread: (ctx: Ctx, by: { messageIds: string[] } | { number: number }) =>
+    'number' in by
+      ? repo.ticketForNumberForUpdate(ctx.db, by.number)
+      : repo.threadTicketForUpdate(ctx.db, by.messageIds),
   thread: (ctx: Ctx, ticketId: string) => repo.emailThreadOf(ctx.db, ticketId),
   interaction: (ctx: Ctx, id: string) => repo.interactionById(ctx.db, id),
   attachments: (ctx: Ctx, interactionId: string) => repo.attachmentsOfInteraction(ctx.db, interactionId),
