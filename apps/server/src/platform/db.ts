@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { sql } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
+import { PgDialect } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import * as schema from './schema.ts'
 
@@ -44,6 +46,31 @@ export const connectDatabase = (
   })
   const db = drizzle(pool, { schema, casing: 'snake_case' })
   return { db, pool, close: () => pool.end() }
+}
+
+const dialect = new PgDialect({ casing: 'snake_case' })
+
+/**
+ * Runs a statement as a named prepared statement: each connection parses it once and PostgreSQL
+ * may keep one plan for it. For the few statements run for every message or request, where
+ * parsing and planning cost more than executing. The name carries a hash of the text, so
+ * statements whose text varies (optional parts, lists) get one prepared statement per variant.
+ */
+export const executePrepared = async <T extends Record<string, unknown>>(
+  db: Queryable,
+  name: string,
+  query: SQL,
+): Promise<T[]> => {
+  const { sql: text, params } = dialect.sqlToQuery(query)
+  const client = (db as unknown as { session: { client: pg.Pool | pg.PoolClient } }).session.client
+  const id = `${name}_${createHash('sha1').update(text).digest('base64url').slice(0, 12)}`
+  try {
+    const res = await client.query<T>({ name: id, text, values: params as unknown[] })
+    return res.rows
+  } catch (err) {
+    // Like the query builder's errors: the statement's text and values go with the cause.
+    throw Object.assign(new Error(`Failed query: ${text}`, { cause: err }), { query: text })
+  }
 }
 
 /**

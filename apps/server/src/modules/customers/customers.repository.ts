@@ -11,7 +11,7 @@ import {
   type SQL,
   sql,
 } from 'drizzle-orm'
-import type { Queryable } from '../../platform/db.ts'
+import { executePrepared, type Queryable } from '../../platform/db.ts'
 import { pgErrorOf } from '../../platform/pg-errors.ts'
 import { tickets } from '../tickets/tickets.tables.ts'
 import { customerEmails, customerPhones, customers, foldedName, organizations } from './customers.tables.ts'
@@ -393,7 +393,9 @@ export const insertCustomerWithEmail = async (
   values: typeof customers.$inferInsert & { id: string },
   email: string,
 ) => {
-  await db.execute(
+  await executePrepared(
+    db,
+    'customer_for_address',
     sql`WITH c AS (${db.insert(customers).values(values).getSQL()}) ${db
       .insert(customerEmails)
       .values({ customerId: values.id, email, isPrimary: true, createdAt: values.createdAt })

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm'
-import type { Queryable } from '../../platform/db.ts'
+import { executePrepared, type Queryable } from '../../platform/db.ts'
 import { pgErrorOf } from '../../platform/pg-errors.ts'
 import { customerEmails } from '../customers/customers.tables.ts'
 import { teams } from '../teams/teams.tables.ts'
@@ -82,7 +82,11 @@ export const problemCounts = async (db: Queryable) => {
  * this content or Message-ID (a second delivery, or another process took it first).
  */
 export const claimInbound = async (db: Queryable, values: typeof emailInbound.$inferInsert) => {
-  const [row] = await db.insert(emailInbound).values(values).onConflictDoNothing().returning()
+  const [row] = await executePrepared<{ id: string }>(
+    db,
+    'email_claim',
+    db.insert(emailInbound).values(values).onConflictDoNothing().returning({ id: emailInbound.id }).getSQL(),
+  )
   return row
 }
 
@@ -116,12 +120,15 @@ export const ingestLookup = async (
   db: Queryable,
   p: { channelId: string; contentHash: string; messageId: string | null; from: string | null; since: Date },
 ) => {
-  const res = await db.execute<{
+  const [row] = await executePrepared<{
     known_id: string | null
     recent: number
     customer_id: string | null
     failing_since: string | null
-  }>(sql`
+  }>(
+    db,
+    'email_lookup',
+    sql`
     SELECT
       coalesce(
         (SELECT id FROM ${emailInbound} WHERE channel_id = ${p.channelId} AND content_hash = ${p.contentHash} LIMIT 1),
@@ -132,8 +139,9 @@ export const ingestLookup = async (
           AND received_at >= ${p.since.toISOString()}::timestamptz) AS recent,
       ce.customer_id, ce.failing_since
     FROM (SELECT 1) AS one
-    LEFT JOIN ${customerEmails} ce ON ce.email = lower(${p.from}::text)`)
-  const row = res.rows[0]!
+    LEFT JOIN ${customerEmails} ce ON ce.email = lower(${p.from}::text)`,
+  )
+  if (!row) throw new Error('the lookup returned no row')
   return {
     knownId: row.known_id,
     recent: Number(row.recent),

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNull, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Actor } from '../../platform/context.ts'
-import type { Queryable } from '../../platform/db.ts'
+import { executePrepared, type Queryable } from '../../platform/db.ts'
 import { type DeskEvent, notifyExpression } from '../../platform/events.ts'
 import { customers } from '../customers/customers.tables.ts'
 import { staffUsers } from '../staff/staff.tables.ts'
@@ -129,10 +129,12 @@ export const insertTicketWithMessage = async (
   ]
   if (p.interaction) parts.push(sql`i AS (${db.insert(interactions).values(p.interaction).getSQL()})`)
   if (p.events.length) parts.push(sql`e AS (${db.insert(ticketEvents).values(p.events).getSQL()})`)
-  const res = await db.execute<{ number: number }>(
+  const [row] = await executePrepared<{ number: number }>(
+    db,
+    'ticket_create',
     sql`WITH ${sql.join(parts, sql`, `)} SELECT t.number, ${notifyExpression(p.event, sql`t.number`)} FROM t`,
   )
-  return Number(res.rows[0]!.number)
+  return Number(row!.number)
 }
 
 /**
@@ -165,39 +167,43 @@ export const appendInteraction = async (
       .where(eq(tickets.id, p.ticketId))
       .getSQL()})`,
   )
-  await db.execute(sql`WITH ${sql.join(parts, sql`, `)} SELECT ${notifyExpression(p.event)}`)
+  await executePrepared(
+    db,
+    'ticket_append',
+    sql`WITH ${sql.join(parts, sql`, `)} SELECT ${notifyExpression(p.event)}`,
+  )
 }
 
 /** The open or closed ticket a message answers (by the Message-IDs it refers to), survivor of merges, locked. */
 export const threadTicketForUpdate = async (db: Queryable, messageIds: string[]) => {
   if (messageIds.length === 0) return undefined
-  const [row] = await db
-    .select(ticketColumns)
-    .from(tickets)
-    .where(
-      eq(
-        tickets.id,
-        sql`(SELECT coalesce(t.merged_into_id, t.id) FROM ${interactions} i JOIN ${tickets} t ON t.id = i.ticket_id
-          WHERE i.email_message_id IN ${messageIds} ORDER BY i.created_at DESC LIMIT 1)`,
-      ),
-    )
-    .for('update')
-  return row
+  return lockedTicket(
+    db,
+    'ticket_thread',
+    sql`(SELECT coalesce(t.merged_into_id, t.id) FROM ${interactions} i JOIN ${tickets} t ON t.id = i.ticket_id
+      WHERE i.email_message_id IN ${messageIds} ORDER BY i.created_at DESC LIMIT 1)`,
+  )
 }
 
 /** The ticket of a number (a merged number gives the survivor), locked. */
-export const ticketForNumberForUpdate = async (db: Queryable, number: number) => {
-  const [row] = await db
-    .select(ticketColumns)
-    .from(tickets)
-    .where(
-      eq(
-        tickets.id,
-        sql`(SELECT coalesce(t.merged_into_id, t.id) FROM ${tickets} t WHERE t.number = ${number})`,
-      ),
-    )
-    .for('update')
-  return row
+export const ticketForNumberForUpdate = (db: Queryable, number: number) =>
+  lockedTicket(
+    db,
+    'ticket_by_number',
+    sql`(SELECT coalesce(t.merged_into_id, t.id) FROM ${tickets} t WHERE t.number = ${number})`,
+  )
+
+const ticketKeys = Object.entries(ticketColumns).map(([key, column]) => [column.name, key] as const)
+
+/** The ticket whose id the subquery gives, locked (a prepared statement: it runs for every reply). */
+const lockedTicket = async (db: Queryable, name: string, id: SQL) => {
+  const [raw] = await executePrepared(
+    db,
+    name,
+    db.select(ticketColumns).from(tickets).where(eq(tickets.id, id)).for('update').getSQL(),
+  )
+  if (!raw) return undefined
+  return Object.fromEntries(ticketKeys.map(([column, key]) => [key, raw[column]])) as TicketRow
 }
 
 export const insertInteraction = async (db: Queryable, values: NewInteraction) => {
