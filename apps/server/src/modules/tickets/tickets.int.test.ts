@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn, startTestApp, type TestApp } from '../../../test/harness.ts'
+import { inTransaction } from '../../platform/context.ts'
+import { mergeTicket, ticketMail } from './index.ts'
 
 let t: TestApp
 let teamA: Awaited<ReturnType<TestApp['buildTeam']>>
@@ -457,5 +459,28 @@ describe('tickets', () => {
     const customer = await t.buildCustomer()
     const res = await api('POST', '/tickets', s.headers, { subject: 'Per Browser', customerId: customer.id })
     expect(res.statusCode, res.body).toBe(201)
+  })
+})
+
+describe('the ticket a channel message continues', () => {
+  it('is found locked by number or Message-ID as the same row the desk reads otherwise, survivor of a merge', async () => {
+    const first = await t.buildTicket({ teamId: teamA.id })
+    const second = await t.buildTicket({ teamId: teamA.id })
+    const ctx = t.ctxAs()
+    const row = await ticketMail.ticket(ctx, first.id)
+    const interaction = await ticketMail.interaction(ctx, first.interactionId!)
+    await ticketMail.patchChannelData(ctx, interaction!.id, { messageId: '<m1@example.de>' })
+    await inTransaction(ctx, async (tx) => {
+      expect(await ticketMail.lockThread(tx, { number: first.number })).toEqual(row)
+      expect(await ticketMail.lockThread(tx, { messageIds: ['<nope@x>', '<m1@example.de>'] })).toEqual(row)
+      expect(await ticketMail.lockThread(tx, { messageIds: ['<nope@x>'] })).toBeUndefined()
+      expect(await ticketMail.lockThread(tx, { number: 999_999_999 })).toBeUndefined()
+    })
+    await mergeTicket(t.ctxAs(), first.id, { into: second.id })
+    const survivor = await ticketMail.ticket(ctx, second.id)
+    await inTransaction(ctx, async (tx) => {
+      expect(await ticketMail.lockThread(tx, { number: first.number })).toEqual(survivor)
+      expect(await ticketMail.lockThread(tx, { messageIds: ['<m1@example.de>'] })).toEqual(survivor)
+    })
   })
 })

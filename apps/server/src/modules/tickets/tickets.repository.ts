@@ -193,7 +193,10 @@ export const ticketForNumberForUpdate = (db: Queryable, number: number) =>
     sql`(SELECT coalesce(t.merged_into_id, t.id) FROM ${tickets} t WHERE t.number = ${number})`,
   )
 
-const ticketKeys = Object.entries(ticketColumns).map(([key, column]) => [column.name, key] as const)
+// The columns' names in the database (snake_case) and in a TicketRow.
+const ticketKeys = Object.keys(ticketColumns).map(
+  (key) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), key] as const,
+)
 
 /** The ticket whose id the subquery gives, locked (a prepared statement: it runs for every reply). */
 const lockedTicket = async (db: Queryable, name: string, id: SQL) => {
