@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { type SQL, sql } from 'drizzle-orm'
+import { is, Param, Placeholder, type SQL, sql } from 'drizzle-orm'
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import { PgDialect } from 'drizzle-orm/pg-core'
@@ -56,20 +56,81 @@ const dialect = new PgDialect({ casing: 'snake_case' })
  * parsing and planning cost more than executing. The name carries a hash of the text, so
  * statements whose text varies (optional parts, lists) get one prepared statement per variant.
  */
-export const executePrepared = async <T extends Record<string, unknown>>(
+export const executePrepared = <T extends Record<string, unknown>>(
   db: Queryable,
   name: string,
   query: SQL,
 ): Promise<T[]> => {
   const { sql: text, params } = dialect.sqlToQuery(query)
+  return runNamed<T>(db, `${name}_${textHash(text)}`, text, params)
+}
+
+const textHash = (text: string) => createHash('sha1').update(text).digest('base64url').slice(0, 12)
+
+const runNamed = async <T extends Record<string, unknown>>(
+  db: Queryable,
+  id: string,
+  text: string,
+  values: unknown[],
+): Promise<T[]> => {
   const client = (db as unknown as { session: { client: pg.Pool | pg.PoolClient } }).session.client
-  const id = `${name}_${createHash('sha1').update(text).digest('base64url').slice(0, 12)}`
   try {
-    const res = await client.query<T>({ name: id, text, values: params as unknown[] })
+    const res = await client.query<T>({ name: id, text, values })
     return res.rows
   } catch (err) {
-    // Like the query builder's errors: the statement's text and values go with the cause.
+    // Like the query builder's errors: the statement's text goes with the cause.
     throw Object.assign(new Error(`Failed query: ${text}`, { cause: err }), { query: text })
+  }
+}
+
+type Shape = { id: string; text: string; params: unknown[] }
+const shapes = new Map<string, Shape>()
+
+/**
+ * Like executePrepared, for the statements of every message: the query builder runs once per
+ * shape of the statement (which columns, how many rows), with placeholders for every value;
+ * afterwards only the values are filled in. `build` must use `sql.placeholder` for all values:
+ * one fixed at build time (a column's default function) would be sent again every time, so it
+ * is refused.
+ */
+export const executeShaped = <T extends Record<string, unknown>>(
+  db: Queryable,
+  name: string,
+  shape: string,
+  build: () => SQL,
+  values: Record<string, unknown>,
+): Promise<T[]> => {
+  const key = `${name}\u0000${shape}`
+  let q = shapes.get(key)
+  if (!q) {
+    const built = dialect.sqlToQuery(build())
+    const fixed = built.params.filter(
+      (p) => !is(p, Placeholder) && !(is(p, Param) && is(p.value, Placeholder)),
+    )
+    if (fixed.length) throw new Error(`statement ${name} has ${fixed.length} fixed values; use placeholders`)
+    q = { id: `${name}_${textHash(built.sql)}`, text: built.sql, params: built.params }
+    shapes.set(key, q)
+  }
+  return runNamed<T>(db, q.id, q.text, fill(q.params, values))
+}
+
+/** The values for a shape's placeholders, through the columns' encoders (null stays null). */
+const fill = (params: unknown[], values: Record<string, unknown>) =>
+  params.map((p) => {
+    const named = is(p, Placeholder) ? p : is(p, Param) && is(p.value, Placeholder) ? p.value : null
+    if (!named) return p
+    if (!(named.name in values)) throw new Error(`no value for placeholder ${named.name}`)
+    const value = values[named.name]
+    return value === null || !is(p, Param) ? value : p.encoder.mapToDriverValue(value)
+  })
+
+/** Placeholders named `prefix` + key for an object's defined values, and the values under those names. */
+export const placeholders = <V extends Record<string, unknown>>(prefix: string, row: V) => {
+  const keys = Object.keys(row).filter((k) => row[k] !== undefined)
+  return {
+    keys,
+    row: Object.fromEntries(keys.map((k) => [k, sql.placeholder(prefix + k)])) as { [K in keyof V]: V[K] },
+    values: Object.fromEntries(keys.map((k) => [prefix + k, row[k]])),
   }
 }
 

@@ -32,6 +32,11 @@ export const publishEvent = async (db: Queryable, event: DeskEvent) => {
  * The `pg_notify(…)` call that publishes an event, for a statement that also writes (one round
  * trip instead of two); `number` names a column of that statement that becomes `data.number`.
  */
+export const notifyPlaceholder = (name: string, number?: SQL) =>
+  number
+    ? sql`pg_notify(${sql.raw(`'${EVENTS_CHANNEL}'`)}, jsonb_set(${sql.placeholder(name)}::jsonb, '{data,number}', to_jsonb(${number}))::text)`
+    : sql`pg_notify(${sql.raw(`'${EVENTS_CHANNEL}'`)}, ${sql.placeholder(name)}::text)`
+
 export const notifyExpression = (event: DeskEvent, number?: SQL) =>
   number
     ? sql`pg_notify(${EVENTS_CHANNEL}, jsonb_set(${JSON.stringify(event)}::jsonb, '{data,number}', to_jsonb(${number}))::text)`

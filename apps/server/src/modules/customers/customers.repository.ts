@@ -11,7 +11,8 @@ import {
   type SQL,
   sql,
 } from 'drizzle-orm'
-import { executePrepared, type Queryable } from '../../platform/db.ts'
+import { v7 as uuidv7 } from 'uuid'
+import { executeShaped, placeholders, type Queryable } from '../../platform/db.ts'
 import { pgErrorOf } from '../../platform/pg-errors.ts'
 import { tickets } from '../tickets/tickets.tables.ts'
 import { customerEmails, customerPhones, customers, foldedName, organizations } from './customers.tables.ts'
@@ -393,13 +394,21 @@ export const insertCustomerWithEmail = async (
   values: typeof customers.$inferInsert & { id: string },
   email: string,
 ) => {
-  await executePrepared(
+  const c = placeholders('c_', values)
+  const e = placeholders('e_', {
+    id: uuidv7(),
+    customerId: values.id,
+    email,
+    isPrimary: true,
+    createdAt: values.createdAt,
+  })
+  await executeShaped(
     db,
     'customer_for_address',
-    sql`WITH c AS (${db.insert(customers).values(values).getSQL()}) ${db
-      .insert(customerEmails)
-      .values({ customerId: values.id, email, isPrimary: true, createdAt: values.createdAt })
-      .getSQL()}`,
+    c.keys.join(','),
+    () =>
+      sql`WITH c AS (${db.insert(customers).values(c.row).getSQL()}) ${db.insert(customerEmails).values(e.row).getSQL()}`,
+    { ...c.values, ...e.values },
   )
 }
 

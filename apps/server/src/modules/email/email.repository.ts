@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm'
-import { executePrepared, type Queryable } from '../../platform/db.ts'
+import { v7 as uuidv7 } from 'uuid'
+import { executePrepared, executeShaped, placeholders, type Queryable } from '../../platform/db.ts'
 import { pgErrorOf } from '../../platform/pg-errors.ts'
 import { customerEmails } from '../customers/customers.tables.ts'
 import { teams } from '../teams/teams.tables.ts'
@@ -82,10 +83,14 @@ export const problemCounts = async (db: Queryable) => {
  * this content or Message-ID (a second delivery, or another process took it first).
  */
 export const claimInbound = async (db: Queryable, values: typeof emailInbound.$inferInsert) => {
-  const [row] = await executePrepared<{ id: string }>(
+  const v = placeholders('', { ...values, id: values.id ?? uuidv7() })
+  const [row] = await executeShaped<{ id: string }>(
     db,
     'email_claim',
-    db.insert(emailInbound).values(values).onConflictDoNothing().returning({ id: emailInbound.id }).getSQL(),
+    v.keys.join(','),
+    () =>
+      db.insert(emailInbound).values(v.row).onConflictDoNothing().returning({ id: emailInbound.id }).getSQL(),
+    v.values,
   )
   return row
 }

@@ -21,6 +21,8 @@ export const startSmtpReceiver = async (opts: {
   name?: string
 }) => {
   const maxBytes = opts.maxBytes ?? MAX_MESSAGE_BYTES
+  // The channels each accepted recipient belongs to, as looked up at RCPT TO, for the DATA that follows.
+  const accepted = new WeakMap<object, Map<string, repo.ChannelRow[]>>()
   const server = new SMTPServer({
     name: opts.name ?? 'tresen',
     banner: 'Tresen mail receiver',
@@ -30,15 +32,17 @@ export const startSmtpReceiver = async (opts: {
     logger: false,
     maxClients: 50,
     socketTimeout: 60_000,
-    onRcptTo: (address, _session, callback) => {
+    onRcptTo: (address, session, callback) => {
       const to = address.address.toLowerCase()
       repo
         .channelsForRecipient(opts.ctx.db, to)
-        .then((channels) =>
-          channels.length
-            ? callback()
-            : callback(smtpError(550, `5.1.1 <${to}>: no mailbox here accepts this address`)),
-        )
+        .then((channels) => {
+          if (!channels.length)
+            return callback(smtpError(550, `5.1.1 <${to}>: no mailbox here accepts this address`))
+          const known = accepted.get(session.envelope) ?? new Map<string, repo.ChannelRow[]>()
+          accepted.set(session.envelope, known.set(to, channels))
+          callback()
+        })
         .catch(() => callback(smtpError(451, '4.3.0 temporarily unable to accept mail; try again later')))
     },
     onData: (stream, session, callback) => {
@@ -58,7 +62,9 @@ export const startSmtpReceiver = async (opts: {
         deliver(
           opts.ctx,
           raw,
-          session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+          session.envelope.rcptTo.map(
+            (r) => accepted.get(session.envelope)?.get(r.address.toLowerCase()) ?? [],
+          ),
         ).then(
           () => callback(),
           (err) => {
@@ -89,10 +95,10 @@ export const startSmtpReceiver = async (opts: {
 }
 
 /** One message for its recipients: once per channel that accepts any of them. */
-const deliver = async (ctx: Ctx, raw: Buffer, recipients: string[]) => {
+const deliver = async (ctx: Ctx, raw: Buffer, channelsByRecipient: repo.ChannelRow[][]) => {
   const seen = new Set<string>()
-  for (const to of recipients) {
-    for (const channel of await repo.channelsForRecipient(ctx.db, to)) {
+  for (const channels of channelsByRecipient) {
+    for (const channel of channels) {
       if (seen.has(channel.id)) continue
       seen.add(channel.id)
       await ingestMessage(ctx, channel, raw, { source: 'smtp' })

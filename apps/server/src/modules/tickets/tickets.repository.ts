@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNull, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
+import { v7 as uuidv7 } from 'uuid'
 import type { Actor } from '../../platform/context.ts'
-import { executePrepared, type Queryable } from '../../platform/db.ts'
-import { type DeskEvent, notifyExpression } from '../../platform/events.ts'
+import { executePrepared, executeShaped, placeholders, type Queryable } from '../../platform/db.ts'
+import { type DeskEvent, notifyPlaceholder } from '../../platform/events.ts'
 import { customers } from '../customers/customers.tables.ts'
 import { staffUsers } from '../staff/staff.tables.ts'
 import { teamMembers, teams } from '../teams/teams.tables.ts'
@@ -120,19 +121,33 @@ export const insertTicketWithMessage = async (
     event: DeskEvent
   },
 ) => {
-  const parts: SQL[] = [
-    sql`t AS (${db
-      .insert(tickets)
-      .values({ ...p.ticket, content: p.ticket.content?.slice(0, CONTENT_LIMIT) })
-      .returning({ number: tickets.number })
-      .getSQL()})`,
-  ]
-  if (p.interaction) parts.push(sql`i AS (${db.insert(interactions).values(p.interaction).getSQL()})`)
-  if (p.events.length) parts.push(sql`e AS (${db.insert(ticketEvents).values(p.events).getSQL()})`)
-  const [row] = await executePrepared<{ number: number }>(
+  const t = placeholders('t_', { ...p.ticket, content: p.ticket.content?.slice(0, CONTENT_LIMIT) })
+  const i = p.interaction ? placeholders('i_', p.interaction) : null
+  const e = p.events.map((event, n) => placeholders(`e${n}_`, { ...event, id: event.id ?? uuidv7() }))
+  const [row] = await executeShaped<{ number: number }>(
     db,
     'ticket_create',
-    sql`WITH ${sql.join(parts, sql`, `)} SELECT t.number, ${notifyExpression(p.event, sql`t.number`)} FROM t`,
+    [t.keys, i?.keys ?? '-', ...e.map((x) => x.keys)].join('|'),
+    () => {
+      const parts: SQL[] = [
+        sql`t AS (${db.insert(tickets).values(t.row).returning({ number: tickets.number }).getSQL()})`,
+      ]
+      if (i) parts.push(sql`i AS (${db.insert(interactions).values(i.row).getSQL()})`)
+      if (e.length)
+        parts.push(
+          sql`e AS (${db
+            .insert(ticketEvents)
+            .values(e.map((x) => x.row))
+            .getSQL()})`,
+        )
+      return sql`WITH ${sql.join(parts, sql`, `)} SELECT t.number, ${notifyPlaceholder('event', sql`t.number`)} FROM t`
+    },
+    {
+      ...t.values,
+      ...i?.values,
+      ...Object.assign({}, ...e.map((x) => x.values)),
+      event: JSON.stringify(p.event),
+    },
   )
   return Number(row!.number)
 }
@@ -152,25 +167,47 @@ export const appendInteraction = async (
     event: DeskEvent
   },
 ) => {
-  const parts: SQL[] = [sql`i AS (${db.insert(interactions).values(p.interaction).getSQL()})`]
-  if (p.events.length) parts.push(sql`e AS (${db.insert(ticketEvents).values(p.events).getSQL()})`)
-  parts.push(
-    sql`u AS (${db
-      .update(tickets)
-      .set({
-        ...p.set,
-        version: sql`${tickets.version} + 1`,
-        ...(p.appendText
-          ? { content: sql`left(${tickets.content} || ${'\n'} || ${p.appendText}, ${CONTENT_LIMIT})` }
-          : {}),
-      })
-      .where(eq(tickets.id, p.ticketId))
-      .getSQL()})`,
-  )
-  await executePrepared(
+  const i = placeholders('i_', p.interaction)
+  const e = p.events.map((event, n) => placeholders(`e${n}_`, { ...event, id: event.id ?? uuidv7() }))
+  const u = placeholders('u_', p.set)
+  await executeShaped(
     db,
     'ticket_append',
-    sql`WITH ${sql.join(parts, sql`, `)} SELECT ${notifyExpression(p.event)}`,
+    [i.keys, u.keys, p.appendText ? 'text' : '-', ...e.map((x) => x.keys)].join('|'),
+    () => {
+      const parts: SQL[] = [sql`i AS (${db.insert(interactions).values(i.row).getSQL()})`]
+      if (e.length)
+        parts.push(
+          sql`e AS (${db
+            .insert(ticketEvents)
+            .values(e.map((x) => x.row))
+            .getSQL()})`,
+        )
+      parts.push(
+        sql`u AS (${db
+          .update(tickets)
+          .set({
+            ...u.row,
+            version: sql`${tickets.version} + 1`,
+            ...(p.appendText
+              ? {
+                  content: sql`left(${tickets.content} || chr(10) || ${sql.placeholder('append')}, ${sql.raw(String(CONTENT_LIMIT))})`,
+                }
+              : {}),
+          })
+          .where(eq(tickets.id, sql.placeholder('ticket')))
+          .getSQL()})`,
+      )
+      return sql`WITH ${sql.join(parts, sql`, `)} SELECT ${notifyPlaceholder('event')}`
+    },
+    {
+      ...i.values,
+      ...u.values,
+      ...Object.assign({}, ...e.map((x) => x.values)),
+      ticket: p.ticketId,
+      append: p.appendText,
+      event: JSON.stringify(p.event),
+    },
   )
 }
 
