@@ -16,13 +16,11 @@
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import cliProgress from 'cli-progress'
 import { ImapFlow } from 'imapflow'
-import nodemailer from 'nodemailer'
 import pg from 'pg'
 import { pino } from 'pino'
 import { imapClient, importRound } from '../apps/server/src/modules/email/email.imap.ts'
@@ -50,6 +48,7 @@ import {
   type CpuUsage,
   findProcessGroup,
   type Group,
+  pidGroup,
   postgresGroup,
   postmasterPidOf,
   processGroup,
@@ -59,6 +58,7 @@ import {
 } from './lib/proc-usage.ts'
 import { cleanupAll, onCleanup, REPO, runTresen } from './lib/processes.ts'
 import { type Machine, machineInfo } from './lib/report.ts'
+import { startSender } from './lib/smtp-sender.ts'
 
 const TARGET_RATE = 200
 const DESK = 'support@desk.example'
@@ -184,48 +184,6 @@ const countStatements = () => {
     return { statements, ms }
   }
 }
-
-/**
- * A socket for nodemailer's pool that notes when the client finished sending a message (the
- * "<CRLF>.<CRLF>" that ends DATA) and when the server's reply to it arrived.
- */
-const timedSocket = (port: number, onReply: (ms: number, reply: string) => void) =>
-  new Promise<net.Socket>((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1')
-    let tail = ''
-    let dataEnd: number | null = null
-    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean
-    ;(socket as unknown as { write: (...args: unknown[]) => boolean }).write = (...args: unknown[]) => {
-      const chunk = args[0]
-      const last =
-        typeof chunk === 'string'
-          ? chunk.slice(-5)
-          : Buffer.isBuffer(chunk)
-            ? chunk.subarray(-5).toString('latin1')
-            : chunk instanceof Uint8Array
-              ? Buffer.from(chunk.subarray(-5)).toString('latin1')
-              : ''
-      tail = (tail + last).slice(-5)
-      if (tail === '\r\n.\r\n') dataEnd = performance.now()
-      return write(...args)
-    }
-    socket.on('data', (d: Buffer) => {
-      if (dataEnd === null) return
-      const text = d.toString('latin1')
-      const m = /^(\d{3}) /m.exec(text)
-      if (!m) return
-      onReply(performance.now() - dataEnd, text.trim())
-      dataEnd = null
-    })
-    let settled = false
-    socket.once('connect', () => {
-      settled = true
-      resolve(socket)
-    })
-    socket.once('error', (err) => {
-      if (!settled) reject(err)
-    })
-  })
 
 /** A progress bar on a terminal, a line per tenth elsewhere. */
 const progress = (label: string, total: number) => {
@@ -501,60 +459,27 @@ const smtpPath = async (desk: Desk, mails: GeneratedMail[], connections: number,
   const box = createSecretBox(crypto.randomBytes(32).toString('hex'))
   await createChannel(desk.ctx, desk.teamId, box, { smtpReceiverAddresses: [DESK] })
   const receiver = await startSmtpReceiver({ ctx: desk.ctx, port: 0, host: '127.0.0.1' })
-  const latencies: number[] = []
-  const badReplies: string[] = []
-  const transport = nodemailer.createTransport({
-    pool: true,
-    maxConnections: connections,
-    maxMessages: 1000,
-    host: '127.0.0.1',
-    port: receiver.port,
-    secure: false,
-    ignoreTLS: true,
-    // The receiver may take a while under full load; nodemailer's default greeting wait is 30 s.
-    socketTimeout: 120_000,
-    getSocket: (
-      _options: unknown,
-      callback: (err: Error | null, socket?: { connection: net.Socket }) => void,
-    ) => {
-      timedSocket(receiver.port, (ms, reply) => {
-        latencies.push(ms)
-        if (!reply.startsWith('250')) badReplies.push(reply)
-      }).then(
-        (socket) => callback(null, { connection: socket }),
-        (err: Error) => callback(err),
-      )
-    },
-  })
-  const errors: string[] = []
   const bar = progress(`smtp, ${connections} connections`, mails.length)
+  // The sending server is another machine in real life: here another process on the same cores.
+  const sender = await startSender({
+    port: receiver.port,
+    connections,
+    to: DESK,
+    mails,
+    onProgress: bar.update,
+  })
   const groups = [
-    selfGroup('bench process (desk and SMTP client)'),
+    selfGroup('bench process (the desk)'),
+    pidGroup(sender.pid, 'SMTP client (load generator)'),
     ...(desk.postgres ? [desk.postgres] : []),
   ]
-  let done = 0
   try {
-    const m = await measure(groups, profile, async () => {
-      let next = 0
-      // A couple more senders than connections, so a connection never waits for the next message.
-      await Promise.all(
-        Array.from({ length: connections + 2 }, async () => {
-          while (next < mails.length) {
-            const mail = mails[next++]!
-            try {
-              await transport.sendMail({ envelope: { from: mail.from, to: [DESK] }, raw: mail.raw })
-            } catch (err) {
-              errors.push((err as Error).message)
-            }
-            bar.update(++done)
-          }
-        }),
-      )
-    })
+    const m = await measure(groups, profile, () => sender.run())
+    const { latencies, errors, badReplies } = m.value
     return { m, latencies, errors: [...errors, ...badReplies.filter((r) => !errors.includes(r))] }
   } finally {
     bar.stop()
-    transport.close()
+    sender.stop()
     await receiver.close()
   }
 }

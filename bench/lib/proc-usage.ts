@@ -60,6 +60,9 @@ export const postgresGroup = (postmasterPid: number, name = 'PostgreSQL'): Group
   matches: (p) => p.pid === postmasterPid || p.ppid === postmasterPid,
 })
 
+/** One other process (with its threads). */
+export const pidGroup = (pid: number, name: string): Group => ({ name, matches: (p) => p.pid === pid })
+
 /** Every process of one process group (a server started detached, with its workers). */
 export const processGroup = (pgid: number, name: string): Group => ({ name, matches: (p) => p.pgid === pgid })
 

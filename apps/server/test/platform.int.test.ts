@@ -1,8 +1,11 @@
+import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { customerEmails } from '../src/modules/customers/customers.tables.ts'
 import { closeSolvedTickets, updateTicket } from '../src/modules/tickets/index.ts'
 import { fixedClock } from '../src/platform/clock.ts'
 import { inTransaction, SYSTEM } from '../src/platform/context.ts'
+import { executeShaped, placeholders } from '../src/platform/db.ts'
 import { type DeskEvent, EventListener } from '../src/platform/events.ts'
 import { checkJobRegistry, defineJob, startJobs } from '../src/platform/jobs.ts'
 import { startTestApp, type TestApp } from './harness.ts'
@@ -118,5 +121,49 @@ describe('tickets.autoclose', () => {
       [old.id],
     )
     expect(ev.rows[0].reason).toMatch(/automatically/)
+  })
+})
+
+describe('statements built once per shape', () => {
+  it('fills only the values later, keeps null as null, and refuses a value fixed at build time', async () => {
+    const customer = await t.buildCustomer()
+    const insert = (email: string, failingSince: Date | null) => {
+      const v = placeholders('', {
+        id: crypto.randomUUID(),
+        customerId: customer.id,
+        email,
+        isPrimary: false,
+        failingSince,
+        createdAt: new Date('2026-11-23T10:00:00Z'),
+      })
+      return executeShaped(
+        t.db,
+        'test_shape',
+        v.keys.join(','),
+        () => t.db.insert(customerEmails).values(v.row).getSQL(),
+        v.values,
+      )
+    }
+    await insert('eins@example.de', null)
+    await insert('zwei@example.de', new Date('2026-11-20T08:00:00Z'))
+    const rows = await t.db.select().from(customerEmails).where(eq(customerEmails.customerId, customer.id))
+    const byEmail = new Map(rows.map((r) => [r.email, r]))
+    expect(byEmail.get('eins@example.de')?.failingSince).toBeNull()
+    expect(byEmail.get('zwei@example.de')?.failingSince?.toISOString()).toBe('2026-11-20T08:00:00.000Z')
+    expect(byEmail.get('zwei@example.de')?.id).not.toBe(byEmail.get('eins@example.de')?.id)
+    // Without an id the column's default function would run once, at build time: refused.
+    await expect(
+      executeShaped(
+        t.db,
+        'test_fixed',
+        'x',
+        () =>
+          t.db
+            .insert(customerEmails)
+            .values({ customerId: sql.placeholder('c'), email: sql.placeholder('e') } as never)
+            .getSQL(),
+        { c: customer.id, e: 'drei@example.de' },
+      ),
+    ).rejects.toThrow(/fixed values/)
   })
 })

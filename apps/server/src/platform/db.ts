@@ -93,7 +93,7 @@ const shapes = new Map<string, Shape>()
  * one fixed at build time (a column's default function) would be sent again every time, so it
  * is refused.
  */
-export const executeShaped = <T extends Record<string, unknown>>(
+export const executeShaped = async <T extends Record<string, unknown>>(
   db: Queryable,
   name: string,
   shape: string,

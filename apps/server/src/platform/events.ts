@@ -25,22 +25,18 @@ export type DeskEvent = {
  * (presence, which changes nothing) it is delivered at once.
  */
 export const publishEvent = async (db: Queryable, event: DeskEvent) => {
-  await db.execute(sql`SELECT ${notifyExpression(event)}`)
+  await db.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`)
 }
 
 /**
  * The `pg_notify(…)` call that publishes an event, for a statement that also writes (one round
- * trip instead of two); `number` names a column of that statement that becomes `data.number`.
+ * trip instead of two), with the event's JSON as the placeholder `name`; `number` names a column
+ * of that statement that becomes `data.number`.
  */
 export const notifyPlaceholder = (name: string, number?: SQL) =>
   number
     ? sql`pg_notify(${sql.raw(`'${EVENTS_CHANNEL}'`)}, jsonb_set(${sql.placeholder(name)}::jsonb, '{data,number}', to_jsonb(${number}))::text)`
     : sql`pg_notify(${sql.raw(`'${EVENTS_CHANNEL}'`)}, ${sql.placeholder(name)}::text)`
-
-export const notifyExpression = (event: DeskEvent, number?: SQL) =>
-  number
-    ? sql`pg_notify(${EVENTS_CHANNEL}, jsonb_set(${JSON.stringify(event)}::jsonb, '{data,number}', to_jsonb(${number}))::text)`
-    : sql`pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`
 
 /** The desk event that tells every process to forget cached sign-ins (see auth.cache.ts). */
 export const AUTH_CHANGED = 'auth.changed'
