@@ -711,7 +711,7 @@ const markdown = (r: Report) => {
       .join(', ')}); database pool ${r.options.pool}`,
     `- Other load before the run: ${r.background_before.other_pct} % of the machine${r.background_before.busiest_other.length ? ` (${r.background_before.busiest_other.join(', ')})` : ''}`,
     `- Mail (seed ${r.generator.seed}, generated in ${r.generator.seconds} s): ${r.generator.messages} messages, ${r.generator.german_pct} % German, ${r.generator.replies_pct} % answers, ${r.generator.auto_replies_pct} % auto-replies, ${r.generator.html_pct} % with HTML, ${r.generator.attachment_pct} % with an attachment, ${r.generator.base64_pct} % base64 (rest quoted-printable), ${r.generator.distinct_senders} senders, ${r.generator.mean_bytes} bytes on average`,
-    '- The desk runs in the bench process (SMTP receiver or IMAP import loop, the server code), a fresh migrated database per path; channels do not acknowledge (`acknowledge: false`).',
+    '- The desk runs in the bench process (SMTP receiver or IMAP import loop, the server code), a fresh migrated database per path; channels do not acknowledge (`acknowledge: false`). The SMTP client (nodemailer, the load generator) runs in a process of its own on the same cores.',
     `- parseEmail alone: ${r.parse_only.ms_per_message} ms per message (${r.parse_only.rate_one_core}/s on one core)`,
     '',
     `Target: ${r.target}.`,
@@ -941,7 +941,7 @@ const main = async () => {
     notes: [
       ...notes,
       'RSS is the bench process, which holds the desk and also the generated messages (about ' +
-        `${Math.round((mails.reduce((s, x) => s + x.raw.length, 0) / 1024 / 1024) * 10) / 10} MB of raw mail) and the SMTP client.`,
+        `${Math.round((mails.reduce((s, x) => s + x.raw.length, 0) / 1024 / 1024) * 10) / 10} MB of raw mail).`,
     ],
   }
   fs.mkdirSync(RESULTS_DIR, { recursive: true })

@@ -208,6 +208,8 @@ test('an email ticket: folded quote, reply delivery, auto-reply badge, a refused
   await expect(failed).toBeVisible()
   const [r, g, b] = (await failed.evaluate((el) => getComputedStyle(el).color)).match(/\d+/g)!.map(Number)
   expect(r! - Math.max(g!, b!), 'the failure is shown in red').toBeGreaterThan(80)
+  // The kind of failure in the reader's language, the server's own words beside it.
+  await expect(secondStatus).toContainText('Empfängeradresse unbekannt')
   await expect(secondStatus).toContainText('mailbox unavailable')
   const resend = secondStatus.getByRole('button', { name: 'Erneut senden' })
   await expect(resend).toBeVisible()

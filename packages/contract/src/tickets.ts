@@ -45,9 +45,25 @@ export const ChannelData = z.discriminatedUnion('channel', [
 export type ChannelData = z.infer<typeof ChannelData>
 
 /** What happened to an outgoing email: queued, sent, failed (with the reason) or bounced later. */
+/** Why a delivery failed, for a sentence in the reader's language (the server's own words are in `error`). */
+export const DeliveryReason = z.enum([
+  'recipient_unknown',
+  'mailbox_full',
+  'refused',
+  'temporary',
+  'unreachable',
+  'sign_in_failed',
+  'no_channel',
+  'no_address',
+  'bounced',
+  'other',
+])
+export type DeliveryReason = z.infer<typeof DeliveryReason>
+
 export const EmailDelivery = z.object({
   status: z.enum(['queued', 'sent', 'failed', 'bounced']),
   error: z.string().nullable(),
+  reason: DeliveryReason.optional(),
   attempts: z.number().int(),
   at: Timestamp,
 })

@@ -94,7 +94,12 @@ const DeliveryStatus = ({ interactionId, delivery }: { interactionId: string; de
         </Group>
         {delivery.error && (
           <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-            {t('timeline.delivery.lastError', { error: delivery.error })}
+            {t('timeline.delivery.lastError', {
+              error:
+                delivery.reason && delivery.reason !== 'other'
+                  ? `${t(`timeline.delivery.reason.${delivery.reason}`)} (${delivery.error})`
+                  : delivery.error,
+            })}
           </Text>
         )}
       </Stack>
@@ -105,9 +110,17 @@ const DeliveryStatus = ({ interactionId, delivery }: { interactionId: string; de
       <IconAlertTriangle size={14} color="var(--mantine-color-red-7)" aria-hidden />
       <Text size="xs" c="red.8" fw={600}>
         {delivery.status === 'bounced' ? t('timeline.delivery.bounced') : t('timeline.delivery.failed')}
+        {delivery.reason && delivery.reason !== 'other' && delivery.reason !== 'bounced'
+          ? `: ${t(`timeline.delivery.reason.${delivery.reason}`)}`
+          : ''}
       </Text>
       {delivery.error && (
-        <Text size="xs" c="red.8" style={{ overflowWrap: 'anywhere' }}>
+        <Text
+          size="xs"
+          c="red.8"
+          style={{ overflowWrap: 'anywhere' }}
+          title={t('timeline.delivery.serverSaid')}
+        >
           {delivery.error}
         </Text>
       )}

@@ -135,6 +135,7 @@ describe('sending replies', () => {
     expect(await deliveryOf(interaction.id)).toMatchObject({
       status: 'queued',
       error: expect.stringContaining('try later'),
+      reason: 'temporary',
     })
     // Not due yet: nothing is sent.
     expect(await send()).toBe(0)
@@ -152,6 +153,7 @@ describe('sending replies', () => {
     expect(await deliveryOf(interaction.id)).toMatchObject({
       status: 'failed',
       error: expect.stringContaining('no such user'),
+      reason: 'recipient_unknown',
     })
 
     // Someone who cannot see the ticket gets a 404; the agent may send again.
@@ -212,6 +214,7 @@ describe('sending replies', () => {
     expect(await deliveryOf(interaction.id)).toMatchObject({
       status: 'failed',
       error: 'the customer has no email address',
+      reason: 'no_address',
     })
   })
 })

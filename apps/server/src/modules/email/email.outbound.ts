@@ -1,4 +1,4 @@
-import type { EmailDelivery } from '@tresen/contract'
+import type { DeliveryReason, EmailDelivery } from '@tresen/contract'
 import nodemailer, { type Transporter } from 'nodemailer'
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js'
 import { v7 as uuidv7 } from 'uuid'
@@ -28,12 +28,43 @@ const delivery = (
   at: Date,
   error: string | null = null,
   attempts = 0,
+  reason?: DeliveryReason,
 ): EmailDelivery => ({
   status,
   error,
+  ...(reason ? { reason } : {}),
   attempts,
   at: at.toISOString(),
 })
+
+/**
+ * What kind of failure an SMTP or connection error is, from its reply code and enhanced status
+ * code (RFC 3463) or the socket error: the timeline says it in the reader's language and shows the
+ * server's own words below.
+ */
+export const deliveryReason = (err: unknown): DeliveryReason => {
+  const e = err as { responseCode?: number; code?: string; response?: string; message?: string }
+  const text = `${e.response ?? ''} ${e.message ?? ''}`
+  const enhanced = /\b([245])\.(\d{1,3})\.(\d{1,3})\b/.exec(text)
+  if (e.code === NO_CHANNEL) return 'no_channel'
+  if (e.code === 'EAUTH' || e.responseCode === 535 || e.responseCode === 534) return 'sign_in_failed'
+  if (enhanced?.[2] === '1' && ['1', '2', '3', '10'].includes(enhanced[3]!)) return 'recipient_unknown'
+  if (enhanced?.[2] === '2' && enhanced[3] === '2') return 'mailbox_full'
+  if (typeof e.responseCode === 'number') {
+    if (e.responseCode === 552 || e.responseCode === 452) return 'mailbox_full'
+    if (e.responseCode === 550 && /user unknown|no such user|unknown user|does not exist|not found/i.test(text))
+      return 'recipient_unknown'
+    if (e.responseCode >= 500) return 'refused'
+    if (e.responseCode >= 400) return 'temporary'
+  }
+  if (
+    ['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'ECONNECTION', 'ESOCKET', 'EDNS', 'ECONNRESET'].includes(
+      e.code ?? '',
+    )
+  )
+    return 'unreachable'
+  return 'other'
+}
 
 /** The channel a ticket's mail goes out through: where its last message came in, else its team's, else any with SMTP. */
 const channelForTicket = async (ctx: Ctx, ticketId: string, teamId: string | null) => {
@@ -61,7 +92,7 @@ export const queueReply = async (ctx: Ctx, reply: PublicReply) => {
       : 'the customer has no email address'
     await ticketMail.patchChannelData(ctx, reply.interactionId, {
       channel: 'email',
-      delivery: delivery('failed', now, error),
+      delivery: delivery('failed', now, error, 0, !channel ? 'no_channel' : 'no_address'),
     })
     return
   }
@@ -135,7 +166,7 @@ export const markBounced = async (
   })
   if (outbound.interactionId)
     await ticketMail.patchChannelData(ctx, outbound.interactionId, {
-      delivery: delivery('bounced', now, detail.slice(0, 1000), outbound.attempts),
+      delivery: delivery('bounced', now, detail.slice(0, 1000), outbound.attempts, 'bounced'),
     })
 }
 
@@ -244,9 +275,10 @@ const compose = async (ctx: Ctx, outbound: repo.OutboundRow, channel: repo.Chann
 }
 
 const isPermanent = (err: unknown) => {
-  const code = (err as { responseCode?: number }).responseCode
-  return typeof code === 'number' && code >= 500 && code < 600
+  const { responseCode, code } = err as { responseCode?: number; code?: string }
+  return code === NO_CHANNEL || (typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600)
 }
+const NO_CHANNEL = 'ENOCHANNEL'
 
 /**
  * Sends what is due: claims up to `limit` deliveries (SKIP LOCKED, so processes never take the
@@ -264,7 +296,7 @@ export const sendDue = async (ctx: Ctx, transportFor: TransportFactory, limit = 
     let error: unknown = null
     try {
       if (!channel?.smtpHost)
-        throw Object.assign(new Error('the email channel has no SMTP settings'), { responseCode: 550 })
+        throw Object.assign(new Error('the email channel has no SMTP settings'), { code: NO_CHANNEL })
       const message = await compose(ctx, outbound, channel)
       const transport = await transportFor(channel)
       try {
@@ -302,7 +334,7 @@ export const sendDue = async (ctx: Ctx, transportFor: TransportFactory, limit = 
     })
     if (outbound.interactionId)
       await ticketMail.patchChannelData(ctx, outbound.interactionId, {
-        delivery: delivery(final ? 'failed' : 'queued', at, reason, outbound.attempts),
+        delivery: delivery(final ? 'failed' : 'queued', at, reason, outbound.attempts, deliveryReason(error)),
       })
   }
   return claimed.rows.length
