@@ -50,21 +50,6 @@ export const connectDatabase = (
 
 const dialect = new PgDialect({ casing: 'snake_case' })
 
-/**
- * Runs a statement as a named prepared statement: each connection parses it once and PostgreSQL
- * may keep one plan for it. For the few statements run for every message or request, where
- * parsing and planning cost more than executing. The name carries a hash of the text, so
- * statements whose text varies (optional parts, lists) get one prepared statement per variant.
- */
-export const executePrepared = <T extends Record<string, unknown>>(
-  db: Queryable,
-  name: string,
-  query: SQL,
-): Promise<T[]> => {
-  const { sql: text, params } = dialect.sqlToQuery(query)
-  return runNamed<T>(db, `${name}_${textHash(text)}`, text, params)
-}
-
 const textHash = (text: string) => createHash('sha1').update(text).digest('base64url').slice(0, 12)
 
 const runNamed = async <T extends Record<string, unknown>>(
@@ -87,7 +72,8 @@ type Shape = { id: string; text: string; params: unknown[] }
 const shapes = new Map<string, Shape>()
 
 /**
- * Like executePrepared, for the statements of every message: the query builder runs once per
+ * Runs one of the statements every message or request runs as a named prepared statement: each
+ * connection parses it once and PostgreSQL may keep one plan. The query builder runs once per
  * shape of the statement (which columns, how many rows), with placeholders for every value;
  * afterwards only the values are filled in. `build` must use `sql.placeholder` for all values:
  * one fixed at build time (a column's default function) would be sent again every time, so it

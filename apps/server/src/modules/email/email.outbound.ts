@@ -52,7 +52,10 @@ export const deliveryReason = (err: unknown): DeliveryReason => {
   if (enhanced?.[2] === '2' && enhanced[3] === '2') return 'mailbox_full'
   if (typeof e.responseCode === 'number') {
     if (e.responseCode === 552 || e.responseCode === 452) return 'mailbox_full'
-    if (e.responseCode === 550 && /user unknown|no such user|unknown user|does not exist|not found/i.test(text))
+    if (
+      e.responseCode === 550 &&
+      /user unknown|no such user|unknown user|does not exist|not found/i.test(text)
+    )
       return 'recipient_unknown'
     if (e.responseCode >= 500) return 'refused'
     if (e.responseCode >= 400) return 'temporary'
@@ -276,7 +279,9 @@ const compose = async (ctx: Ctx, outbound: repo.OutboundRow, channel: repo.Chann
 
 const isPermanent = (err: unknown) => {
   const { responseCode, code } = err as { responseCode?: number; code?: string }
-  return code === NO_CHANNEL || (typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600)
+  return (
+    code === NO_CHANNEL || (typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600)
+  )
 }
 const NO_CHANNEL = 'ENOCHANNEL'
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm'
 import { v7 as uuidv7 } from 'uuid'
-import { executePrepared, executeShaped, placeholders, type Queryable } from '../../platform/db.ts'
+import { executeShaped, placeholders, type Queryable } from '../../platform/db.ts'
 import { pgErrorOf } from '../../platform/pg-errors.ts'
 import { customerEmails } from '../customers/customers.tables.ts'
 import { teams } from '../teams/teams.tables.ts'
@@ -125,7 +125,8 @@ export const ingestLookup = async (
   db: Queryable,
   p: { channelId: string; contentHash: string; messageId: string | null; from: string | null; since: Date },
 ) => {
-  const [row] = await executePrepared<{
+  const ph = sql.placeholder
+  const [row] = await executeShaped<{
     known_id: string | null
     recent: number
     customer_id: string | null
@@ -133,18 +134,26 @@ export const ingestLookup = async (
   }>(
     db,
     'email_lookup',
-    sql`
+    '',
+    () => sql`
     SELECT
       coalesce(
-        (SELECT id FROM ${emailInbound} WHERE channel_id = ${p.channelId} AND content_hash = ${p.contentHash} LIMIT 1),
-        (SELECT id FROM ${emailInbound} WHERE channel_id = ${p.channelId} AND message_id = ${p.messageId}::text LIMIT 1)
+        (SELECT id FROM ${emailInbound} WHERE channel_id = ${ph('channel')}::uuid AND content_hash = ${ph('hash')}::text LIMIT 1),
+        (SELECT id FROM ${emailInbound} WHERE channel_id = ${ph('channel')}::uuid AND message_id = ${ph('messageId')}::text LIMIT 1)
       ) AS known_id,
       (SELECT count(*)::int FROM ${emailInbound}
-        WHERE channel_id = ${p.channelId} AND from_address = ${p.from}::text
-          AND received_at >= ${p.since.toISOString()}::timestamptz) AS recent,
+        WHERE channel_id = ${ph('channel')}::uuid AND from_address = ${ph('from')}::text
+          AND received_at >= ${ph('since')}::timestamptz) AS recent,
       ce.customer_id, ce.failing_since
     FROM (SELECT 1) AS one
-    LEFT JOIN ${customerEmails} ce ON ce.email = lower(${p.from}::text)`,
+    LEFT JOIN ${customerEmails} ce ON ce.email = lower(${ph('from')}::text)`,
+    {
+      channel: p.channelId,
+      hash: p.contentHash,
+      messageId: p.messageId,
+      from: p.from,
+      since: p.since.toISOString(),
+    },
   )
   if (!row) throw new Error('the lookup returned no row')
   return {

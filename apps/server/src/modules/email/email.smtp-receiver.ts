@@ -5,6 +5,9 @@ import { ingestMessage, isDatabaseUnavailable } from './email.ingest.ts'
 import { MAX_MESSAGE_BYTES } from './email.parse.ts'
 import * as repo from './email.repository.ts'
 
+/** How long the channels that accept an address are remembered. */
+const RECIPIENT_CACHE_MS = 1000
+
 const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code })
 
 /**
@@ -23,6 +26,20 @@ export const startSmtpReceiver = async (opts: {
   const maxBytes = opts.maxBytes ?? MAX_MESSAGE_BYTES
   // The channels each accepted recipient belongs to, as looked up at RCPT TO, for the DATA that follows.
   const accepted = new WeakMap<object, Map<string, repo.ChannelRow[]>>()
+  // Channels that accept an address, remembered for a second: a sending server delivers many
+  // messages to the same address, and a change by an admin reaches the receiver within the second.
+  const recent = new Map<string, { at: number; channels: repo.ChannelRow[] }>()
+  const recipients = async (to: string) => {
+    const now = Date.now()
+    const known = recent.get(to)
+    if (known && now - known.at < RECIPIENT_CACHE_MS) return known.channels
+    const channels = await repo.channelsForRecipient(opts.ctx.db, to)
+    if (recent.size > 1000) recent.clear()
+    // Only acceptance is remembered: an address an admin just added works at once.
+    if (channels.length) recent.set(to, { at: now, channels })
+    else recent.delete(to)
+    return channels
+  }
   const server = new SMTPServer({
     name: opts.name ?? 'tresen',
     banner: 'Tresen mail receiver',
@@ -34,8 +51,7 @@ export const startSmtpReceiver = async (opts: {
     socketTimeout: 60_000,
     onRcptTo: (address, session, callback) => {
       const to = address.address.toLowerCase()
-      repo
-        .channelsForRecipient(opts.ctx.db, to)
+      recipients(to)
         .then((channels) => {
           if (!channels.length)
             return callback(smtpError(550, `5.1.1 <${to}>: no mailbox here accepts this address`))

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, getTableColumns, inArray, isNull, type SQL, sql } f
 import { alias } from 'drizzle-orm/pg-core'
 import { v7 as uuidv7 } from 'uuid'
 import type { Actor } from '../../platform/context.ts'
-import { executePrepared, executeShaped, placeholders, type Queryable } from '../../platform/db.ts'
+import { executeShaped, placeholders, type Queryable } from '../../platform/db.ts'
 import { type DeskEvent, notifyPlaceholder } from '../../platform/events.ts'
 import { customers } from '../customers/customers.tables.ts'
 import { staffUsers } from '../staff/staff.tables.ts'
@@ -214,11 +214,14 @@ export const appendInteraction = async (
 /** The open or closed ticket a message answers (by the Message-IDs it refers to), survivor of merges, locked. */
 export const threadTicketForUpdate = async (db: Queryable, messageIds: string[]) => {
   if (messageIds.length === 0) return undefined
+  const ids = messageIds.map((_, n) => sql.placeholder(`m${n}`))
   return lockedTicket(
     db,
     'ticket_thread',
+    String(ids.length),
     sql`(SELECT coalesce(t.merged_into_id, t.id) FROM ${interactions} i JOIN ${tickets} t ON t.id = i.ticket_id
-      WHERE i.email_message_id IN ${messageIds} ORDER BY i.created_at DESC LIMIT 1)`,
+      WHERE i.email_message_id IN (${sql.join(ids, sql`, `)}) ORDER BY i.created_at DESC LIMIT 1)`,
+    Object.fromEntries(messageIds.map((id, n) => [`m${n}`, id])),
   )
 }
 
@@ -227,7 +230,9 @@ export const ticketForNumberForUpdate = (db: Queryable, number: number) =>
   lockedTicket(
     db,
     'ticket_by_number',
-    sql`(SELECT coalesce(t.merged_into_id, t.id) FROM ${tickets} t WHERE t.number = ${number})`,
+    '',
+    sql`(SELECT coalesce(t.merged_into_id, t.id) FROM ${tickets} t WHERE t.number = ${sql.placeholder('number')}::int)`,
+    { number },
   )
 
 // The columns' names in the database (snake_case) and in a TicketRow.
@@ -235,12 +240,20 @@ const ticketKeys = Object.keys(ticketColumns).map(
   (key) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), key] as const,
 )
 
-/** The ticket whose id the subquery gives, locked (a prepared statement: it runs for every reply). */
-const lockedTicket = async (db: Queryable, name: string, id: SQL) => {
-  const [raw] = await executePrepared(
+/** The ticket whose id the subquery gives, locked (built once per shape: it runs for every reply). */
+const lockedTicket = async (
+  db: Queryable,
+  name: string,
+  shape: string,
+  id: SQL,
+  values: Record<string, unknown>,
+) => {
+  const [raw] = await executeShaped(
     db,
     name,
-    db.select(ticketColumns).from(tickets).where(eq(tickets.id, id)).for('update').getSQL(),
+    shape,
+    () => db.select(ticketColumns).from(tickets).where(eq(tickets.id, id)).for('update').getSQL(),
+    values,
   )
   if (!raw) return undefined
   return Object.fromEntries(ticketKeys.map(([column, key]) => [key, raw[column]])) as TicketRow
