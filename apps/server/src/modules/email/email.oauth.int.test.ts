@@ -145,15 +145,18 @@ describe('OAuth2', () => {
       tokenUrl,
       clientId: 'google-client',
       clientSecret: 'gs',
-      refreshToken: 'r1',
+      // Long and distinctive: the sealed text is random and could contain a short token by chance.
+      refreshToken: 'refresh-token-r1',
     })
     const delivery = await replyOnNewTicket(res.json().id)
     expect(delivery.status).toBe('sent')
-    expect(requests.at(-1)).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'r1' })
-    expect(sink.auths.at(-1)).toMatchObject({ accessToken: 'at-r1' })
+    expect(requests.at(-1)).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'refresh-token-r1' })
+    expect(sink.auths.at(-1)).toMatchObject({ accessToken: 'at-refresh-token-r1' })
     const row = (await repo.findChannel(t.db, res.json().id))!
-    expect(row.oauth).not.toContain('r1')
-    expect(JSON.parse(createSecretBox(t.sessionSecret).open(row.oauth!)).refreshToken).toBe('r1-next')
+    expect(row.oauth).not.toContain('refresh-token-r1')
+    expect(JSON.parse(createSecretBox(t.sessionSecret).open(row.oauth!)).refreshToken).toBe(
+      'refresh-token-r1-next',
+    )
   })
 
   it('keeps the secrets on an update that leaves them out, and drops them for another client', async () => {
