@@ -411,6 +411,3 @@ export const insertCustomerWithEmail = async (
     { ...c.values, ...e.values },
   )
 }
-
-export const insertPrimaryEmail = (db: Queryable, customerId: string, email: string, now: Date) =>
-  db.insert(customerEmails).values({ customerId, email, isPrimary: true, createdAt: now })

@@ -178,21 +178,6 @@ export const lockInbound = async (db: Queryable, id: string) => {
 export const updateInbound = (db: Queryable, id: string, values: Partial<typeof emailInbound.$inferInsert>) =>
   db.update(emailInbound).set(values).where(eq(emailInbound.id, id))
 
-/** How many messages this sender sent to the channel since `since` (the loop limit). */
-export const countFromSender = async (db: Queryable, channelId: string, from: string, since: Date) => {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(emailInbound)
-    .where(
-      and(
-        eq(emailInbound.channelId, channelId),
-        eq(emailInbound.fromAddress, from),
-        gte(emailInbound.receivedAt, since),
-      ),
-    )
-  return row?.n ?? 0
-}
-
 export const listInbound = (
   db: Queryable,
   f: { channelId?: string; status?: string; before?: { at: Date; id: string }; limit: number },

@@ -74,14 +74,6 @@ export const idForNumber = async (db: Queryable, number: number) => {
   return row ? (row.mergedIntoId ?? row.id) : undefined
 }
 
-export const insertTicket = async (db: Queryable, values: typeof tickets.$inferInsert) => {
-  const [row] = await db
-    .insert(tickets)
-    .values({ ...values, content: values.content?.slice(0, CONTENT_LIMIT) })
-    .returning(ticketColumns)
-  return row!
-}
-
 /** Updates a ticket; `appendText` adds a message's text to what search sees. */
 export const updateTicket = async (
   db: Queryable,
@@ -112,6 +104,22 @@ export const appendContentOf = (db: Queryable, fromId: string, toId: string) =>
  * A new ticket with its first message, its events and the desk event, in one statement (one
  * round trip): the ticket's id is chosen by the caller, the number comes from the sequence.
  */
+/** A timeline's new events as the `e` part of a statement built once per shape (see executeShaped). */
+const eventRows = (db: Queryable, events: NewEvent[]) => {
+  const rows = events.map((event, n) => placeholders(`e${n}_`, { ...event, id: event.id ?? uuidv7() }))
+  return {
+    shape: rows.map((x) => x.keys).join('|'),
+    values: Object.assign({}, ...rows.map((x) => x.values)) as Record<string, unknown>,
+    part: rows.length
+      ? () =>
+          sql`e AS (${db
+            .insert(ticketEvents)
+            .values(rows.map((x) => x.row))
+            .getSQL()})`
+      : null,
+  }
+}
+
 export const insertTicketWithMessage = async (
   db: Queryable,
   p: {
@@ -123,29 +131,23 @@ export const insertTicketWithMessage = async (
 ) => {
   const t = placeholders('t_', { ...p.ticket, content: p.ticket.content?.slice(0, CONTENT_LIMIT) })
   const i = p.interaction ? placeholders('i_', p.interaction) : null
-  const e = p.events.map((event, n) => placeholders(`e${n}_`, { ...event, id: event.id ?? uuidv7() }))
+  const e = eventRows(db, p.events)
   const [row] = await executeShaped<{ number: number }>(
     db,
     'ticket_create',
-    [t.keys, i?.keys ?? '-', ...e.map((x) => x.keys)].join('|'),
+    [t.keys, i?.keys ?? '-', e.shape].join('|'),
     () => {
       const parts: SQL[] = [
         sql`t AS (${db.insert(tickets).values(t.row).returning({ number: tickets.number }).getSQL()})`,
       ]
       if (i) parts.push(sql`i AS (${db.insert(interactions).values(i.row).getSQL()})`)
-      if (e.length)
-        parts.push(
-          sql`e AS (${db
-            .insert(ticketEvents)
-            .values(e.map((x) => x.row))
-            .getSQL()})`,
-        )
+      if (e.part) parts.push(e.part())
       return sql`WITH ${sql.join(parts, sql`, `)} SELECT t.number, ${notifyPlaceholder('event', sql`t.number`)} FROM t`
     },
     {
       ...t.values,
       ...i?.values,
-      ...Object.assign({}, ...e.map((x) => x.values)),
+      ...e.values,
       event: JSON.stringify(p.event),
     },
   )
@@ -168,21 +170,15 @@ export const appendInteraction = async (
   },
 ) => {
   const i = placeholders('i_', p.interaction)
-  const e = p.events.map((event, n) => placeholders(`e${n}_`, { ...event, id: event.id ?? uuidv7() }))
+  const e = eventRows(db, p.events)
   const u = placeholders('u_', p.set)
   await executeShaped(
     db,
     'ticket_append',
-    [i.keys, u.keys, p.appendText ? 'text' : '-', ...e.map((x) => x.keys)].join('|'),
+    [i.keys, u.keys, p.appendText ? 'text' : '-', e.shape].join('|'),
     () => {
       const parts: SQL[] = [sql`i AS (${db.insert(interactions).values(i.row).getSQL()})`]
-      if (e.length)
-        parts.push(
-          sql`e AS (${db
-            .insert(ticketEvents)
-            .values(e.map((x) => x.row))
-            .getSQL()})`,
-        )
+      if (e.part) parts.push(e.part())
       parts.push(
         sql`u AS (${db
           .update(tickets)
@@ -203,7 +199,7 @@ export const appendInteraction = async (
     {
       ...i.values,
       ...u.values,
-      ...Object.assign({}, ...e.map((x) => x.values)),
+      ...e.values,
       ticket: p.ticketId,
       append: p.appendText,
       event: JSON.stringify(p.event),
@@ -257,11 +253,6 @@ const lockedTicket = async (
   )
   if (!raw) return undefined
   return Object.fromEntries(ticketKeys.map(([column, key]) => [key, raw[column]])) as TicketRow
-}
-
-export const insertInteraction = async (db: Queryable, values: NewInteraction) => {
-  const [row] = await db.insert(interactions).values(values).returning()
-  return row!
 }
 
 export const insertEvents = async (db: Queryable, values: NewEvent[]) => {

@@ -585,8 +585,6 @@ export const closeSolvedTickets = (ctx: Ctx, opts: { days?: number; limit?: numb
 export const ticketMail = {
   /** The surviving ticket a reply belongs to, by the Message-IDs it refers to. */
   ticketIdForMessageIds: (ctx: Ctx, ids: string[]) => repo.ticketIdForMessageIds(ctx.db, ids),
-  /** The surviving ticket of a number (merged numbers resolve to the survivor). */
-  ticketIdForNumber: (ctx: Ctx, number: number) => repo.idForNumber(ctx.db, number),
   ticket: (ctx: Ctx, id: string) => repo.findTicketRow(ctx.db, id),
   /**
    * The ticket a message continues, locked for the rest of the transaction: by the Message-IDs it
