@@ -73,10 +73,8 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
     'two inline text/html parts without a disposition after the body: Zammad stores them as attachments (document.html), mailparser appends them to the HTML body',
   'zammad/mail023.box body':
     'a body of raw 8-bit GB2312 without a charset label (a message pasted into a message): Zammad guesses the charset, mailparser decodes it as UTF-8, so the first line becomes replacement characters',
-  'zammad/mail046.box subject':
-    'raw 8-bit GB2312 subject without encoded-words; Zammad guesses the charset, mailparser decodes header bytes as UTF-8 (replacement characters)',
   'zammad/mail093.box subject':
-    'raw 8-bit Shift_JIS subject without encoded-words; Zammad guesses the charset, mailparser decodes header bytes as UTF-8 (replacement characters)',
+    'raw 8-bit Shift_JIS subject without encoded-words, two characters: too little for a confident guess, so Tresen reads it as Windows-1252 (a raw GB18030 subject, mail046, is long enough and matches)',
   'stalwart-mail-parser/malformed/020.eml text':
     'a part with two Content-Type headers: stalwart uses the second (text/plain, so the inner boundary lines become text), mailparser the first (multipart/alternative); both texts begin "Plain Text"',
   'stalwart-mail-parser/malformed/021.eml text':

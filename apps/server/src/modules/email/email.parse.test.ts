@@ -1,7 +1,9 @@
+import iconv from 'iconv-lite'
 import { describe, expect, it } from 'vitest'
 import { createSecretBox } from '../../platform/secret-box.ts'
 import {
   fixCharsetLabels,
+  fixRawHeaderCharset,
   guessLanguage,
   messageIds,
   parseEmail,
@@ -30,6 +32,64 @@ describe('safeFilename', () => {
     const name = safeFilename(`${'x'.repeat(500)}.docx`, 'application/octet-stream')
     expect(name.length).toBeLessThanOrEqual(200)
     expect(name.endsWith('.docx')).toBe(true)
+  })
+})
+
+describe('fixRawHeaderCharset', () => {
+  const latin1Mail = (subject: string, from = 'Jürgen Müller <jm@example.de>') =>
+    Buffer.from(
+      `From: ${from}\r\nTo: desk@example.test\r\nSubject: ${subject}\r\nMessage-ID: <raw8@example.de>\r\n` +
+        'Content-Type: text/plain; charset=iso-8859-1\r\n\r\nHallo, bitte um Rückruf.\r\n',
+      'latin1',
+    )
+
+  it('reads raw Latin-1 header words (no encoded-words) as Latin-1, not as replacement characters', async () => {
+    const mail = await parseEmail(latin1Mail('Grüße'))
+    expect(mail.subject).toBe('Grüße')
+    expect(mail.from).toEqual({ address: 'jm@example.de', name: 'Jürgen Müller' })
+    expect(mail.warnings.join()).toMatch(
+      /header text without a charset label was read as (windows-1252|ISO-8859-1)/,
+    )
+  })
+
+  it('falls back to Windows-1252 when a few words are too little to guess from', () => {
+    const fixed = fixRawHeaderCharset(Buffer.from('Subject: Grüße\r\n\r\nx', 'latin1'))
+    expect(fixed.charset).toBe('windows-1252')
+    expect(fixed.raw.toString('utf8')).toBe('Subject: Grüße\r\n\r\nx')
+  })
+
+  it('uses a confident guess over enough text (ISO-8859-1 for a German subject)', async () => {
+    const mail = await parseEmail(latin1Mail('Rückfrage zur Bestellung, Lieferung fällig, Maße prüfen'))
+    expect(mail.subject).toBe('Rückfrage zur Bestellung, Lieferung fällig, Maße prüfen')
+    expect(mail.text).toContain('Rückruf')
+    expect(mail.text).not.toContain('\ufffd')
+  })
+
+  it('reads a raw GB18030 subject as Chinese', async () => {
+    const gb = Buffer.concat([
+      Buffer.from('From: a@example.cn\r\nSubject: '),
+      iconv.encode('转发：整体提升企业服务水平', 'gb18030'),
+      Buffer.from('\r\n\r\nbody\r\n'),
+    ])
+    const mail = await parseEmail(gb)
+    expect(mail.subject).toBe('转发：整体提升企业服务水平')
+  })
+
+  it('leaves UTF-8 and plain ASCII headers as they are', () => {
+    const utf8 = Buffer.from('Subject: Grüße\r\n\r\nbody', 'utf8')
+    expect(fixRawHeaderCharset(utf8)).toEqual({ raw: utf8, charset: null })
+    const ascii = Buffer.from('Subject: =?utf-8?Q?Gr=C3=BC=C3=9Fe?=\r\n\r\nb\xfcdy', 'latin1')
+    expect(fixRawHeaderCharset(ascii).charset).toBeNull()
+  })
+
+  it('re-encodes only the header: body bytes of the declared charset stay as they were', () => {
+    const raw = Buffer.from(
+      'Subject: Grüße\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nb\xfcdy',
+      'latin1',
+    )
+    const fixed = fixRawHeaderCharset(raw)
+    expect(fixed.raw.subarray(fixed.raw.indexOf('\r\n\r\n')).toString('latin1')).toBe('\r\n\r\nb\xfcdy')
+    expect(fixed.raw.toString('utf8')).toContain('Subject: Grüße')
   })
 })
 

@@ -1,4 +1,7 @@
+import { isUtf8 } from 'node:buffer'
 import path from 'node:path'
+import chardet from 'chardet'
+import iconv from 'iconv-lite'
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser'
 import { z } from 'zod'
 import { htmlToText, sanitizeMessageHtml } from '../../platform/html.ts'
@@ -195,6 +198,37 @@ export const fixCharsetLabels = (raw: Buffer) => {
   return changed ? Buffer.from(fixed, 'latin1') : raw
 }
 
+/** Below this confidence (of 100) a charset guess from a few header words is not trusted. */
+const MIN_GUESS_CONFIDENCE = 50
+
+/**
+ * Header lines written in raw 8-bit text of a legacy charset instead of encoded-words (old
+ * clients: "Subject: Rückfrage" in Latin-1), re-encoded as UTF-8 so they do not turn into U+FFFD.
+ * The charset is guessed from all such lines together; a guess from too little text falls back to
+ * Windows-1252, what such German and English mail nearly always is. Returns the charset used, or
+ * null when the header needed nothing.
+ */
+export const fixRawHeaderCharset = (raw: Buffer): { raw: Buffer; charset: string | null } => {
+  const end = headerLength(raw)
+  const head = raw.subarray(0, end)
+  if (!head.some((b) => b >= 0x80) || isUtf8(head)) return { raw, charset: null }
+  const lines: Buffer[] = []
+  for (let start = 0; start < head.length; ) {
+    const nl = head.indexOf(0x0a, start)
+    const stop = nl < 0 ? head.length : nl + 1
+    lines.push(head.subarray(start, stop))
+    start = stop
+  }
+  const legacy = lines.filter((line) => !isUtf8(line))
+  const guess = chardet.analyse(Buffer.concat(legacy))[0]
+  const charset =
+    guess && guess.confidence >= MIN_GUESS_CONFIDENCE && iconv.encodingExists(guess.name)
+      ? guess.name
+      : 'windows-1252'
+  const fixed = lines.map((line) => (isUtf8(line) ? line : Buffer.from(iconv.decode(line, charset), 'utf8')))
+  return { raw: Buffer.concat([...fixed, raw.subarray(end)]), charset }
+}
+
 /** Turns a raw RFC 5322 message into what the desk stores; throws UnprocessableMessage with the reason. */
 export const parseEmail = async (raw: Buffer, opts: { timeoutMs?: number } = {}): Promise<ParsedEmail> => {
   if (raw.length === 0) throw new UnprocessableMessage('the message is empty')
@@ -208,6 +242,8 @@ export const parseEmail = async (raw: Buffer, opts: { timeoutMs?: number } = {})
   if (!raw.includes(0x0a) && raw.includes(0x0d))
     raw = Buffer.from(raw.toString('latin1').replace(/\r/g, '\r\n'), 'latin1')
   raw = fixCharsetLabels(raw)
+  const header = fixRawHeaderCharset(raw)
+  raw = header.raw
   let mail: ParsedMail
   try {
     mail = await withTimeout(
@@ -218,11 +254,13 @@ export const parseEmail = async (raw: Buffer, opts: { timeoutMs?: number } = {})
     if (err instanceof UnprocessableMessage) throw err
     throw new UnprocessableMessage(`the message cannot be parsed: ${(err as Error).message}`)
   }
-  return fromParsed(mail)
+  return fromParsed(
+    mail,
+    header.charset ? [`header text without a charset label was read as ${header.charset}`] : [],
+  )
 }
 
-const fromParsed = (mail: ParsedMail): ParsedEmail => {
-  const warnings: string[] = []
+const fromParsed = (mail: ParsedMail, warnings: string[]): ParsedEmail => {
   const fromList = addresses(mail.from)
   const replyTo = addresses(mail.replyTo)
   const fromEntry = fromList.find((a) => cleanAddress(a.address)) ?? null
