@@ -211,21 +211,23 @@ const MIN_GUESS_CONFIDENCE = 50
 export const fixRawHeaderCharset = (raw: Buffer): { raw: Buffer; charset: string | null } => {
   const end = headerLength(raw)
   const head = raw.subarray(0, end)
-  if (!head.some((b) => b >= 0x80) || isUtf8(head)) return { raw, charset: null }
-  const lines: Buffer[] = []
+  // Plain ASCII is valid UTF-8 too: nearly every message ends here, after one native check.
+  if (isUtf8(head)) return { raw, charset: null }
+  const lines: { bytes: Buffer; utf8: boolean }[] = []
   for (let start = 0; start < head.length; ) {
     const nl = head.indexOf(0x0a, start)
     const stop = nl < 0 ? head.length : nl + 1
-    lines.push(head.subarray(start, stop))
+    const bytes = head.subarray(start, stop)
+    lines.push({ bytes, utf8: isUtf8(bytes) })
     start = stop
   }
-  const legacy = lines.filter((line) => !isUtf8(line))
+  const legacy = lines.filter((l) => !l.utf8).map((l) => l.bytes)
   const guess = chardet.analyse(Buffer.concat(legacy))[0]
   const charset =
     guess && guess.confidence >= MIN_GUESS_CONFIDENCE && iconv.encodingExists(guess.name)
       ? guess.name
       : 'windows-1252'
-  const fixed = lines.map((line) => (isUtf8(line) ? line : Buffer.from(iconv.decode(line, charset), 'utf8')))
+  const fixed = lines.map((l) => (l.utf8 ? l.bytes : Buffer.from(iconv.decode(l.bytes, charset), 'utf8')))
   return { raw: Buffer.concat([...fixed, raw.subarray(end)]), charset }
 }
 
