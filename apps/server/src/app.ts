@@ -45,6 +45,8 @@ export type AppDeps = {
   /** `false` for no logs; otherwise JSON logs at the configured level, to stdout or `logStream`. */
   logger?: false
   logStream?: NodeJS.WritableStream
+  /** Why the process is not ready yet (first-start set-up running, shutting down), or null. */
+  notReady?: () => string | null
 }
 
 /** Builds the HTTP application without listening: tests inject requests or listen on a free port. */
@@ -132,7 +134,7 @@ export const buildApp = async (deps: AppDeps) => {
     },
   })
 
-  await app.register(healthRoutes, { database: deps.database })
+  await app.register(healthRoutes, { database: deps.database, notReady: deps.notReady })
   if (deps.live) {
     await app.register(livePlugin, {
       ...deps.live,

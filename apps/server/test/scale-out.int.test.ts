@@ -1,10 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import PgBoss from 'pg-boss'
 import pino from 'pino'
@@ -18,61 +15,15 @@ import { MIGRATIONS_DIR } from '../src/platform/db.ts'
 import { loadOrCreateSecrets } from '../src/platform/secrets.ts'
 import { FsStorage } from '../src/platform/storage.ts'
 import { createTestDatabase, unique } from './harness.ts'
+import { freePort, type Proc, run, stopAll, waitReady } from './processes.ts'
 
 /**
  * Several real `tresen` processes against one PostgreSQL: sessions, live updates, background jobs
  * and migrations behave as on one desk.
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const BIN = path.join(ROOT, 'bin/tresen.mjs')
 const PUBLIC_URL = 'http://desk.example.test'
 const SESSION_SECRET = randomBytes(32).toString('base64url')
-
-type Proc = { name: string; child: ChildProcess; output: string[]; exited: Promise<number | null> }
-const procs: Proc[] = []
-
-const run = (name: string, args: string[], env: Record<string, string>, stdin?: string): Proc => {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-  })
-  const output: string[] = []
-  child.stdout!.on('data', (d: Buffer) => output.push(d.toString()))
-  child.stderr!.on('data', (d: Buffer) => output.push(d.toString()))
-  if (stdin !== undefined) child.stdin!.end(stdin)
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)))
-  const proc = { name, child, output, exited }
-  procs.push(proc)
-  return proc
-}
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = net.createServer()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo
-      srv.close(() => resolve(port))
-    })
-  })
-
-const waitReady = async (proc: Proc, base: string) => {
-  const until = Date.now() + 120_000
-  while (Date.now() < until) {
-    if (proc.child.exitCode !== null) {
-      throw new Error(`${proc.name} exited with ${proc.child.exitCode}:\n${proc.output.join('')}`)
-    }
-    const ok = await fetch(`${base}/readyz`).then(
-      (r) => r.status === 200,
-      () => false,
-    )
-    if (ok) return
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(`${proc.name} was not ready within 120 s:\n${proc.output.join('')}`)
-}
 
 const waitUntil = async <T>(what: string, fn: () => Promise<T | undefined>, ms: number) => {
   const until = Date.now() + ms
@@ -153,18 +104,7 @@ beforeAll(async () => {
 }, 180_000)
 
 afterAll(async () => {
-  for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM')
-  await Promise.all(
-    procs.map((p) =>
-      Promise.race([
-        p.exited,
-        new Promise((r) => setTimeout(r, 8000)).then(() => {
-          p.child.kill('SIGKILL')
-          return p.exited
-        }),
-      ]),
-    ),
-  )
+  await stopAll()
   await database?.drop()
   const c = new pg.Client({ connectionString: inject('pgAdminUrl') })
   await c.connect()

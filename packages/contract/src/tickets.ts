@@ -69,6 +69,22 @@ export const EmailDelivery = z.object({
 })
 export type EmailDelivery = z.infer<typeof EmailDelivery>
 
+/** What the desk noticed when it read an incoming email, as a code with its details. */
+export const EmailWarning = z.object({
+  code: z.enum([
+    'several_from',
+    'html_too_large',
+    'remote_images',
+    'text_shortened',
+    'attachments_dropped',
+    'attachment_renamed',
+    'header_charset_guessed',
+  ]),
+  /** attachments_dropped: max; attachment_renamed: from, to; header_charset_guessed: charset. */
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+})
+export type EmailWarning = z.infer<typeof EmailWarning>
+
 /**
  * Channel data as the desk shows it: what clients may send, plus what only the desk records
  * (an email's delivery, where quoted text begins, why a message counts as automatic).
@@ -79,7 +95,8 @@ export const ChannelDataView = z.discriminatedUnion('channel', [
     /** The text from this offset on is quoted earlier mail or a signature, folded in the view. */
     foldAt: z.number().int().min(0).optional(),
     automated: z.enum(['auto_reply', 'bulk', 'bounce']).optional(),
-    warnings: z.array(z.string()).optional(),
+    /** Notes on receipt: codes the desk shows in the reader's language (older records hold text). */
+    warnings: z.array(z.union([EmailWarning, z.string()])).optional(),
     delivery: EmailDelivery.optional(),
   }),
   ChannelData.options[1],
@@ -195,6 +212,12 @@ export const AssignTicketInput = z
     assigneeId: Id.nullable().optional(),
     /** Required when the ticket moves to another team or from one agent to another (a transfer). */
     reason: z.string().trim().max(2000).optional(),
+    /**
+     * Who the caller believes is assigned now (null: nobody). Taking a ticket sends null, so two
+     * agents taking it at once do not turn the second take into a transfer: the second gets 409
+     * `ticket.already_taken` with `params.name` of the one who took it.
+     */
+    expectAssigneeId: Id.nullable().optional(),
   })
   .refine((v) => v.teamId !== undefined || v.assigneeId !== undefined, {
     message: 'give teamId, assigneeId or both',

@@ -9,11 +9,20 @@ export const FIRST_ADMIN_EMAIL = 'admin@tresen.local'
 // One advisory lock key, so that two servers starting at once do not both create the first admin.
 const BOOTSTRAP_LOCK = 7_110_452
 
+export type FirstStart = {
+  email: string
+  password: string
+  demo: Awaited<ReturnType<typeof seedDemo>>
+}
+
 /**
  * On a database without any staff user: creates the first admin and the demo company, in one
  * transaction. Returns the admin's credentials to show once, or undefined when there was staff.
+ * `show` gets them just before the commit: a crash right after the commit must not lose the one
+ * moment the password is shown (a crash before it rolls everything back, and the next start
+ * shows new ones).
  */
-export const bootstrapFirstStart = (ctx: Ctx) =>
+export const bootstrapFirstStart = (ctx: Ctx, show?: (first: FirstStart) => void) =>
   inTransaction(ctx, async (ctx) => {
     await ctx.db.execute(sql`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`)
     const res = await ctx.db.execute<{ any: boolean }>(
@@ -28,5 +37,7 @@ export const bootstrapFirstStart = (ctx: Ctx) =>
       teams: [],
     })
     const demo = await seedDemo(ctx)
-    return { email: staff.email, password: generatedPassword!, demo }
+    const first: FirstStart = { email: staff.email, password: generatedPassword!, demo }
+    show?.(first)
+    return first
   })

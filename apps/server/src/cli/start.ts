@@ -9,12 +9,39 @@ import { type Jobs, startJobs } from '../platform/jobs.ts'
 import { openRuntime, type Runtime } from '../platform/runtime.ts'
 import { createSecretBox } from '../platform/secret-box.ts'
 import { FsStorage } from '../platform/storage.ts'
-import { bootstrapFirstStart } from './bootstrap.ts'
+import { bootstrapFirstStart, type FirstStart } from './bootstrap.ts'
 import { box, CliError, describeFailure, EXIT, readConfig } from './common.ts'
 import { attachmentsDir } from './context.ts'
 import { parseHost, parsePort } from './options.ts'
 
 type StartOptions = { port?: number; host?: string }
+
+/** How long each step of a shutdown may take before it is given up (the whole stays under 10 s). */
+export const SHUTDOWN_STEP_MS = { http: 3000, email: 2000, jobs: 2000, database: 3000 } as const
+
+/**
+ * Waits for `step` at most `ms`; says in the log when it gave up. A database that went away
+ * must not keep a stopping desk waiting for reconnects and drained queues.
+ */
+const within = async (log: Logger, name: string, ms: number, step: () => Promise<unknown>) => {
+  let timer: NodeJS.Timeout | undefined
+  const outcome = await Promise.race([
+    step().then(
+      () => 'done' as const,
+      (err: unknown) => {
+        log.warn({ err, step: name }, `stopping ${name} failed`)
+        return 'failed' as const
+      },
+    ),
+    new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), ms)
+    }),
+  ])
+  clearTimeout(timer)
+  if (outcome === 'timeout')
+    log.warn({ step: name, ms }, `gave up waiting for ${name} to stop after ${ms} ms`)
+  return outcome === 'done'
+}
 
 const closeQuietly = async (runtime: Runtime, log: Logger) => {
   try {
@@ -54,7 +81,10 @@ export const startServer = async (opts: StartOptions) => {
     )
   }
 
+  // /readyz answers 503 with this reason until the first start's set-up is committed.
+  let notReady: string | null = 'first-start set-up is running'
   const app = await buildApp({
+    notReady: () => notReady,
     config,
     database: runtime.database,
     sessionSecret: runtime.secrets.sessionSecret,
@@ -116,6 +146,15 @@ export const startServer = async (opts: StartOptions) => {
     throw err
   }
 
+  const stopEverything = async () => {
+    const steps = [
+      await within(log, 'the HTTP server', SHUTDOWN_STEP_MS.http, () => app.close()),
+      await within(log, 'the email channel', SHUTDOWN_STEP_MS.email, () => email.stop()),
+      await within(log, 'the background jobs', SHUTDOWN_STEP_MS.jobs, () => jobs.stop()),
+      await within(log, 'the database', SHUTDOWN_STEP_MS.database, () => runtime.close()),
+    ]
+    return steps.every(Boolean)
+  }
   let shuttingDown = false
   const shutdown = async (signal: string) => {
     if (shuttingDown) {
@@ -123,41 +162,22 @@ export const startServer = async (opts: StartOptions) => {
       process.exit(EXIT.failure)
     }
     shuttingDown = true
+    notReady = 'shutting down'
     log.info({ signal }, 'shutting down')
-    try {
-      await app.close()
-      await email.stop()
-      await jobs.stop()
-      await runtime.close()
-      log.info('stopped')
-      process.exit(EXIT.ok)
-    } catch (err) {
-      log.error({ err }, 'shutdown failed')
-      process.exit(EXIT.failure)
-    }
+    const clean = await stopEverything()
+    if (clean) log.info('stopped')
+    else log.warn('stopped; some parts did not stop in time (see above)')
+    process.exit(clean ? EXIT.ok : EXIT.failure)
   }
   process.on('SIGINT', () => void shutdown('SIGINT'))
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
 
-  let first: Awaited<ReturnType<typeof bootstrapFirstStart>>
-  try {
-    first = await bootstrapFirstStart({
-      db: runtime.database.db,
-      actor: SYSTEM,
-      clock: systemClock,
-      storage,
-      log: app.log,
-    })
-  } catch (err) {
-    await app.close()
-    await closeQuietly(runtime, log)
-    throw new CliError(`first-start setup failed: ${(err as Error).message}`)
-  }
-  if (first) {
+  const showFirstStart = (first: FirstStart) => {
     log.info({ admin: first.email, demo: first.demo.seeded }, 'created the first admin and the demo company')
     process.stdout.write(
       `\n${box([
-        'Tresen is set up. Sign in as the first admin:',
+        `Tresen is set up. Open ${config.publicUrl}`,
+        'and sign in as the first admin:',
         '',
         `  Email:    ${first.email}`,
         `  Password: ${first.password}`,
@@ -173,6 +193,17 @@ export const startServer = async (opts: StartOptions) => {
       ])}\n\n`,
     )
   }
+  try {
+    await bootstrapFirstStart(
+      { db: runtime.database.db, actor: SYSTEM, clock: systemClock, storage, log: app.log },
+      showFirstStart,
+    )
+  } catch (err) {
+    if (shuttingDown) return // a signal came during set-up; the shutdown ends the process
+    await stopEverything()
+    throw new CliError(`first-start setup failed: ${(err as Error).message}`)
+  }
+  notReady = null
   log.info({ url: config.publicUrl }, 'Tresen is ready')
 }
 

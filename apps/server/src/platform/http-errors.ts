@@ -18,7 +18,10 @@ export const sendProblem = (req: FastifyRequest, reply: FastifyReply, err: AppEr
       code: err.code,
       title: entry[lang],
       status: err.status,
-      ...(err.detail && err.status < 500 ? { detail: err.detail } : {}),
+      // 5xx details stay in the log, except why the service is not ready (our own words, no internals).
+      ...(err.detail && (err.status < 500 || err.code === 'internal.unavailable')
+        ? { detail: err.detail }
+        : {}),
       instance: req.url,
       requestId: req.id,
       ...(err.errors ? { errors: err.errors } : {}),

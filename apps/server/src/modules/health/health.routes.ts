@@ -6,7 +6,14 @@ import { AppError } from '../../platform/errors.ts'
 
 const Health = z.object({ status: z.literal('ok') })
 
-export const healthRoutes: FastifyPluginAsyncZod<{ database: Database }> = async (app, { database }) => {
+/**
+ * `/healthz`: the process runs. `/readyz`: it can serve: set-up is done (the first start's admin
+ * and demo company are committed), it is not shutting down, and the database answers.
+ */
+export const healthRoutes: FastifyPluginAsyncZod<{
+  database: Database
+  notReady?: () => string | null
+}> = async (app, { database, notReady }) => {
   app.get(
     '/healthz',
     { config: { public: true }, schema: { tags: ['health'], response: { 200: Health } } },
@@ -18,6 +25,8 @@ export const healthRoutes: FastifyPluginAsyncZod<{ database: Database }> = async
     '/readyz',
     { config: { public: true }, schema: { tags: ['health'], response: { 200: Health } } },
     async (req) => {
+      const reason = notReady?.()
+      if (reason) throw new AppError('internal.unavailable', reason)
       try {
         await database.db.execute(sql`SELECT 1`)
       } catch (err) {

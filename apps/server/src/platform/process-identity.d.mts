@@ -1,0 +1,10 @@
+export type ProcessIdentity = { pid: number; startTime: string | null }
+export declare const processStartTime: (pid: number) => string | null
+export declare const parentPid: (pid: number) => number | null
+export declare const commandLine: (pid: number) => string[] | null
+export declare const pidExists: (pid: number) => boolean
+export declare const ownIdentity: () => ProcessIdentity
+export declare const identityAlive: (identity: ProcessIdentity) => boolean
+export declare const userFileName: (identity: ProcessIdentity) => string
+export declare const parseUserFileName: (name: string) => ProcessIdentity | null
+export declare const liveUsers: (dir: string) => ProcessIdentity[]
