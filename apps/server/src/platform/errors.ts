@@ -117,6 +117,11 @@ export const ERRORS = {
     en: 'A transfer needs a reason.',
     de: 'Eine Übergabe braucht eine Begründung.',
   },
+  'ticket.already_taken': {
+    status: 409,
+    en: 'Someone else has already taken this ticket.',
+    de: 'Jemand anderes hat dieses Ticket bereits übernommen.',
+  },
   'ticket.assignee_not_in_team': {
     status: 400,
     en: 'The assignee is not a member of the ticket’s team.',
@@ -229,6 +234,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     readonly detail?: string,
     readonly errors?: FieldProblem[],
+    /** Values a client needs to say the error in its own words (problem+json `params`). */
+    readonly params?: Record<string, string | number>,
   ) {
     super(detail ?? ERRORS[code].en)
     this.name = 'AppError'

@@ -25,6 +25,7 @@ export const sendProblem = (req: FastifyRequest, reply: FastifyReply, err: AppEr
       instance: req.url,
       requestId: req.id,
       ...(err.errors ? { errors: err.errors } : {}),
+      ...(err.params ? { params: err.params } : {}),
     })
 }
 

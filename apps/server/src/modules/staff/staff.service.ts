@@ -5,6 +5,7 @@ import type { Queryable } from '../../platform/db.ts'
 import { AppError } from '../../platform/errors.ts'
 import { publishAuthChange } from '../../platform/events.ts'
 import { hashPassword } from '../auth/auth.lib.ts'
+import { returnTicketsToQueue } from '../tickets/index.ts'
 import { authorize, can, endsSessions, removesActiveAdmin } from './staff.policy.ts'
 import type { StaffWithTeams } from './staff.presenter.ts'
 import * as repo from './staff.repository.ts'
@@ -124,6 +125,7 @@ export const updateStaff = async (ctx: Ctx, id: string, input: UpdateStaffInput)
     if (passwordHash) await repo.setPasswordHash(ctx.db, id, passwordHash, now)
     if (input.teams) await repo.replaceMemberships(ctx.db, id, input.teams)
     if (endsSessions(target, input)) await repo.endAllSessions(ctx.db, id)
+    if (target.active && input.active === false) await returnTicketsToQueue(ctx, id)
     // Role, teams, activity or password may have changed: cached sign-ins of this user go.
     await publishAuthChange(ctx.db, { staffId: id })
     const [full] = await withTeams(ctx.db, [updated!])

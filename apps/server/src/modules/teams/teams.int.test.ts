@@ -119,6 +119,13 @@ describe('teams (admin)', () => {
       teams: [{ teamId: team.id, role: 'member' }],
     })
     expect(pick.statusCode).toBe(404)
+
+    // The archived team's name is free again; its tickets keep pointing at the archived team.
+    const again = await call('POST', '/teams', admin.headers, { name: team.name.toUpperCase() })
+    expect(again.statusCode).toBe(201)
+    expect(again.json().id).not.toBe(team.id)
+    const dup = await call('POST', '/teams', admin.headers, { name: team.name })
+    expect(dup.json().code).toBe('team.name_taken')
   })
 
   it.each(['new', 'open', 'pending', 'on_hold'] as const)(

@@ -24,12 +24,12 @@ export const findActive = async (db: Queryable, id: string, opts: { forUpdate?: 
   return row
 }
 
-/** Any team (archived ones too: names stay taken) with this name, compared case-insensitively. */
+/** The team in use (not archived) with this name, compared case-insensitively. */
 export const findByName = async (db: Queryable, name: string) => {
   const [row] = await db
     .select({ id: teams.id })
     .from(teams)
-    .where(sql`lower(${teams.name}) = ${name.toLowerCase()}`)
+    .where(and(sql`lower(${teams.name}) = ${name.toLowerCase()}`, isNull(teams.archivedAt)))
   return row
 }
 

@@ -15,7 +15,8 @@ export const teams = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     archivedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [uniqueIndex('teams_name_key').on(sql`lower(${t.name})`)],
+  // Names are unique among teams in use; an archived team's name is free for a new team.
+  (t) => [uniqueIndex('teams_name_key').on(sql`lower(${t.name})`).where(sql`archived_at IS NULL`)],
 )
 
 /** Membership of staff in teams; a supervisor of a team has role 'supervisor' there. */

@@ -16,6 +16,7 @@ export {
   mergeTicket,
   onPublicReply,
   type PublicReply,
+  returnTicketsToQueue,
   type TicketRef,
   ticketMail,
   type UploadedFile,

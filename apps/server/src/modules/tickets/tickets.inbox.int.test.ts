@@ -64,9 +64,10 @@ describe('waiting time and first response', () => {
     expect(await times(id)).toEqual({ waitingSince: iso(20), firstResponseAt: iso(10) })
     await say(30, id, 'reply')
     expect(await times(id)).toEqual({ waitingSince: null, firstResponseAt: iso(10) })
-    // A status change is no answer: the wait depends on messages only.
+    // Pending or on hold is no answer: the customer still waits.
     await say(40, id, 'inbound')
-    await updateTicket(ctxAt(41), id, { status: 'solved' })
+    await updateTicket(ctxAt(41), id, { status: 'pending' })
+    await updateTicket(ctxAt(42), id, { status: 'on_hold' })
     expect(await times(id)).toEqual({ waitingSince: iso(40), firstResponseAt: iso(10) })
 
     // The API shows both, in the list and in the detail.
@@ -76,6 +77,24 @@ describe('waiting time and first response', () => {
     expect(list.json().items).toEqual([
       expect.objectContaining({ id, waitingSince: iso(40), firstResponseAt: iso(10) }),
     ])
+  })
+
+  it('ends the wait when the ticket is solved, closed or merged away, while the customer spoke last', async () => {
+    const team = await t.buildTeam()
+    const { id } = await open(0, team.id)
+    await updateTicket(ctxAt(5), id, { status: 'solved' })
+    expect(await times(id)).toEqual({ waitingSince: null, firstResponseAt: null })
+    // The customer writes again: the ticket reopens and a new wait starts.
+    await say(10, id, 'inbound')
+    expect(await times(id)).toEqual({ waitingSince: iso(10), firstResponseAt: null })
+    await updateTicket(ctxAt(15), id, { status: 'closed' })
+    expect(await times(id)).toEqual({ waitingSince: null, firstResponseAt: null })
+
+    const source = await open(20, team.id)
+    const target = await open(21, team.id, null)
+    await mergeTicket(ctxAt(22), source.id, { into: target.id })
+    expect(await times(source.id)).toEqual({ waitingSince: null, firstResponseAt: null })
+    expect(await times(target.id)).toEqual({ waitingSince: iso(20), firstResponseAt: null })
   })
 
   it('does not wait on a ticket opened without a message, with a note, or by a staff message', async () => {
@@ -151,9 +170,11 @@ describe('sort=waiting', () => {
       } while (cursor && pages < 20)
       expect(seen, `limit ${limit}`).toEqual(expected)
     }
-    // Without a status filter the solved ticket that still waits is listed by its wait too.
-    const all = await api(`/tickets?teamId=${team.id}&sort=waiting&limit=2`, agent.headers)
-    expect(all.json().items.map((i: { id: string }) => i.id)).toEqual([solvedWaiting.id, a.id])
+    // Without a status filter the solved ticket is listed among those nothing waits on.
+    const all = await api(`/tickets?teamId=${team.id}&sort=waiting&limit=100`, agent.headers)
+    const ids = all.json().items.map((i: { id: string }) => i.id)
+    expect(ids.slice(0, 4)).toEqual(expected.slice(0, 4))
+    expect(ids.slice(4).sort()).toEqual([answered.id, silent.id, solvedWaiting.id].sort())
   })
 
   it('rejects an unknown sort and cursors that are not its own', async () => {
@@ -246,11 +267,14 @@ describe('the migration that added waiting_since and first_response_at', () => {
     await say(11, b.id, 'inbound')
     await open(5, team.id, { direction: 'outbound' })
     await open(6, team.id, null)
-    const file = fs.readdirSync(MIGRATIONS_DIR).find((f) => f.startsWith('0002_'))!
-    const backfill = fs
-      .readFileSync(path.join(MIGRATIONS_DIR, file), 'utf8')
-      .split('--> statement-breakpoint')
-      .find((statement) => /UPDATE "tickets"/.test(statement))!
+    // 0002 backfilled the waits; 0004 ended those of tickets already solved or closed.
+    const backfill = ['0002_', '0004_'].map((prefix) => {
+      const file = fs.readdirSync(MIGRATIONS_DIR).find((f) => f.startsWith(prefix))!
+      return fs
+        .readFileSync(path.join(MIGRATIONS_DIR, file), 'utf8')
+        .split('--> statement-breakpoint')
+        .find((statement) => /UPDATE "tickets"/.test(statement))!
+    })
     // Merge survivors follow the merge rule rather than their (combined) messages; leave them out.
     const snapshot = `SELECT id, waiting_since, first_response_at FROM tickets
        WHERE merged_into_id IS NULL AND id NOT IN
@@ -259,7 +283,7 @@ describe('the migration that added waiting_since and first_response_at', () => {
     expect(kept.length).toBeGreaterThan(10)
     expect(kept.some((r) => r.waiting_since !== null && r.first_response_at !== null)).toBe(true)
     await t.database.pool.query('UPDATE tickets SET waiting_since = NULL, first_response_at = NULL')
-    await t.database.pool.query(backfill)
+    for (const statement of backfill) await t.database.pool.query(statement)
     expect((await t.database.pool.query(snapshot)).rows).toEqual(kept)
   })
 })

@@ -146,6 +146,55 @@ describe('tickets', () => {
     expect((await api('GET', `/tickets/${ticket.id}`, agentB.headers)).statusCode).toBe(200)
   })
 
+  it('answers the second of two agents taking the same ticket at once with 409 naming who took it', async () => {
+    const ticket = await t.buildTicket({ teamId: teamA.id })
+    const take = (who: typeof agentA, language: string) =>
+      api(
+        'POST',
+        `/tickets/${ticket.id}/assign`,
+        { ...who.headers, 'accept-language': language },
+        {
+          assigneeId: who.id,
+          expectAssigneeId: null,
+        },
+      )
+    const [first, second] = await Promise.all([take(agentA, 'de'), take(agentA2, 'de')])
+    const [won, lost] = first.statusCode === 200 ? [first, second] : [second, first]
+    expect(won.statusCode).toBe(200)
+    expect(lost.statusCode).toBe(409)
+    const winner = won.json().assignee.name
+    expect(lost.json()).toMatchObject({
+      code: 'ticket.already_taken',
+      title: 'Jemand anderes hat dieses Ticket bereits übernommen.',
+      params: { name: winner },
+    })
+    // Without the expectation, giving it to someone else is a transfer and needs its reason.
+    const loser = winner === 'Anna Agent' ? agentA2 : agentA
+    const plain = await api('POST', `/tickets/${ticket.id}/assign`, loser.headers, { assigneeId: loser.id })
+    expect(plain.json().code).toBe('ticket.transfer_reason_required')
+    const events = won.json().timeline.filter((e: { type?: string }) => e.type === 'ticket.assigned')
+    expect(events).toHaveLength(1)
+  })
+
+  it('returns a deactivated agent’s open tickets to the team queue, each with an event', async () => {
+    const leaving = await t.buildStaff({ teams: [{ teamId: teamA.id }], name: 'Lea Leaving' })
+    const open = await t.buildTicket({ teamId: teamA.id, assigneeId: leaving.id })
+    const solved = await t.buildTicket({ teamId: teamA.id, assigneeId: leaving.id })
+    await api('PATCH', `/tickets/${solved.id}`, leaving.headers, { status: 'solved' })
+    const res = await api('PATCH', `/users/${leaving.id}`, admin.headers, { active: false })
+    expect(res.statusCode).toBe(200)
+    const back = (await api('GET', `/tickets/${open.id}`, agentA2.headers)).json()
+    expect(back.assignee).toBeNull()
+    expect(back.team.id).toBe(teamA.id)
+    expect(back.timeline.at(-1)).toMatchObject({
+      type: 'ticket.assigned',
+      actor: { id: admin.id },
+      changes: { assignee: { from: leaving.id, to: null } },
+    })
+    // A solved ticket keeps its assignee: who solved it stays on record.
+    expect((await api('GET', `/tickets/${solved.id}`, admin.headers)).json().assignee.id).toBe(leaving.id)
+  })
+
   it('takes an unassigned ticket without a reason, but rejects an assignee outside the team', async () => {
     const ticket = await t.buildTicket({ teamId: teamA.id })
     const take = await api('POST', `/tickets/${ticket.id}/assign`, agentA.headers, { assigneeId: agentA.id })

@@ -48,14 +48,16 @@ export const isTransfer = (before: TicketScope, after: TicketScope) =>
   (before.teamId !== null && after.teamId !== before.teamId) ||
   (before.assigneeId !== null && after.assigneeId !== null && after.assigneeId !== before.assigneeId)
 
-/** Timestamps that follow a status change. */
-export const statusTimestamps = (
-  from: string,
-  to: string,
-  now: Date,
-): { solvedAt?: Date | null; closedAt?: Date | null } => {
+type StatusTimes = { solvedAt?: Date | null; closedAt?: Date | null; waitingSince?: null }
+
+/**
+ * Timestamps that follow a status change. Solving or closing also ends the customer's wait: a
+ * solved ticket is nobody's to answer, and the customer's next message starts a new wait.
+ */
+export const statusTimestamps = (from: string, to: string, now: Date): StatusTimes => {
   if (from === to) return {}
-  const out: { solvedAt?: Date | null; closedAt?: Date | null } = {}
+  const out: StatusTimes = {}
+  if (to === 'solved' || to === 'closed') out.waitingSince = null
   if (to === 'solved') out.solvedAt = now
   else if (to === 'closed') out.closedAt = now
   if (to !== 'solved' && to !== 'closed') {

@@ -255,6 +255,29 @@ const lockedTicket = async (
   return Object.fromEntries(ticketKeys.map(([column, key]) => [key, raw[column]])) as TicketRow
 }
 
+/** Open tickets (not solved, closed or merged away) assigned to a person, locked for a change. */
+export const lockOpenAssignedTo = (db: Queryable, staffId: string) =>
+  db
+    .select()
+    .from(tickets)
+    .where(
+      and(
+        eq(tickets.assigneeId, staffId),
+        isNull(tickets.mergedIntoId),
+        sql`${tickets.status} NOT IN ('solved', 'closed')`,
+      ),
+    )
+    .orderBy(asc(tickets.id))
+    .for('update')
+
+/** Takes the person off these tickets: they go back to their team's queue. */
+export const unassign = (db: Queryable, ids: string[], now: Date) =>
+  db
+    .update(tickets)
+    .set({ assigneeId: null, updatedAt: now, version: sql`${tickets.version} + 1` })
+    .where(inArray(tickets.id, ids))
+    .returning()
+
 export const insertEvents = async (db: Queryable, values: NewEvent[]) => {
   if (values.length > 0) await db.insert(ticketEvents).values(values)
 }
@@ -301,6 +324,12 @@ export const isActiveMember = async (db: Queryable, teamId: string, staffId: str
     .innerJoin(staffUsers, eq(staffUsers.id, teamMembers.staffId))
     .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.staffId, staffId), eq(staffUsers.active, true)))
   return Boolean(row)
+}
+
+/** A staff user's name (inactive ones too), for messages that say who did something. */
+export const staffName = async (db: Queryable, id: string) => {
+  const [row] = await db.select({ name: staffUsers.name }).from(staffUsers).where(eq(staffUsers.id, id))
+  return row?.name ?? null
 }
 
 export const staffExists = async (db: Queryable, id: string) => {

@@ -257,6 +257,16 @@ export const assignTicket = (ctx: Ctx, ref: TicketRef, input: AssignTicketInput)
         { pointer: '/body/teamId', detail: 'unknown team' },
       ])
     }
+    if (input.expectAssigneeId !== undefined && input.expectAssigneeId !== ticket.assigneeId) {
+      // Someone else took (or handed on) the ticket since the caller looked: not a transfer.
+      const holder = ticket.assigneeId ? await repo.staffName(ctx.db, ticket.assigneeId) : null
+      throw new AppError(
+        'ticket.already_taken',
+        holder ? `${holder} has already taken this ticket.` : 'The ticket is no longer assigned as shown.',
+        undefined,
+        { name: holder ?? '' },
+      )
+    }
     let assigneeId = input.assigneeId === undefined ? ticket.assigneeId : input.assigneeId
     if (input.assigneeId === undefined && assigneeId && teamId !== ticket.teamId) {
       // The ticket leaves the team; its assignee stays only if they belong to the new team too.
@@ -282,6 +292,29 @@ export const assignTicket = (ctx: Ctx, ref: TicketRef, input: AssignTicketInput)
     ])
     await notify(ctx, 'ticket.updated', updated, ticket)
     return ticket.id
+  })
+
+/**
+ * A person leaves (deactivated): their open tickets go back to their team's queue, each with an
+ * assignment event, so nobody's customer waits on someone who no longer works here. Runs in the
+ * caller's transaction.
+ */
+export const returnTicketsToQueue = (ctx: Ctx, staffId: string) =>
+  inTransaction(ctx, async (ctx) => {
+    const held = await repo.lockOpenAssignedTo(ctx.db, staffId)
+    if (held.length === 0) return 0
+    const updated = await repo.unassign(
+      ctx.db,
+      held.map((t) => t.id),
+      ctx.clock.now(),
+    )
+    await repo.insertEvents(
+      ctx.db,
+      held.map((t) => eventRow(ctx, t.id, 'ticket.assigned', { assignee: { from: staffId, to: null } })),
+    )
+    const before = new Map(held.map((t) => [t.id, t]))
+    for (const ticket of updated) await notify(ctx, 'ticket.updated', ticket, before.get(ticket.id))
+    return updated.length
   })
 
 /** Adds a public reply, an internal note or a customer message to the timeline. */
@@ -426,6 +459,7 @@ export const mergeTicket = (ctx: Ctx, ref: TicketRef, input: MergeTicketInput) =
       mergedIntoId: target.id,
       status: 'closed',
       closedAt: now,
+      waitingSince: null,
       updatedAt: now,
     })
     const updated = await repo.updateTicket(ctx.db, target.id, {

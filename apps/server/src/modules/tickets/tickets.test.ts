@@ -62,8 +62,9 @@ describe('tickets.policy isTransfer', () => {
 describe('tickets.policy statusTimestamps', () => {
   const now = new Date('2026-11-23T10:00:00Z')
   it('stamps solved and closed, and clears both on reopening', () => {
-    expect(statusTimestamps('open', 'solved', now)).toEqual({ solvedAt: now })
-    expect(statusTimestamps('solved', 'closed', now)).toEqual({ closedAt: now })
+    expect(statusTimestamps('open', 'solved', now)).toEqual({ solvedAt: now, waitingSince: null })
+    expect(statusTimestamps('solved', 'closed', now)).toEqual({ closedAt: now, waitingSince: null })
+    expect(statusTimestamps('pending', 'closed', now)).toEqual({ closedAt: now, waitingSince: null })
     expect(statusTimestamps('solved', 'open', now)).toEqual({ solvedAt: null, closedAt: null })
     expect(statusTimestamps('open', 'open', now)).toEqual({})
   })
