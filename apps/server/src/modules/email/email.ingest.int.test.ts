@@ -498,6 +498,6 @@ describe('bad input', () => {
     const [row] = await t.db.select().from(interactions).where(eq(interactions.ticketId, outcome.ticketId))
     expect(row!.bodyHtml).toContain('Hallo')
     expect(row!.bodyHtml).not.toMatch(/script|onclick|javascript:|tracker\.example/)
-    expect(row!.channelData).toMatchObject({ warnings: ['remote images were not loaded'] })
+    expect(row!.channelData).toMatchObject({ warnings: [{ code: 'remote_images' }] })
   })
 })

@@ -47,9 +47,9 @@ describe('fixRawHeaderCharset', () => {
     const mail = await parseEmail(latin1Mail('Grüße'))
     expect(mail.subject).toBe('Grüße')
     expect(mail.from).toEqual({ address: 'jm@example.de', name: 'Jürgen Müller' })
-    expect(mail.warnings.join()).toMatch(
-      /header text without a charset label was read as (windows-1252|ISO-8859-1)/,
-    )
+    expect(mail.warnings).toHaveLength(1)
+    expect(mail.warnings[0]).toMatchObject({ code: 'header_charset_guessed' })
+    expect(String(mail.warnings[0]!.params?.charset)).toMatch(/^(windows-1252|ISO-8859-1)$/)
   })
 
   it('falls back to Windows-1252 when a few words are too little to guess from', () => {
@@ -162,6 +162,37 @@ describe('parseEmail', () => {
     )
     expect(mail.from?.address).toBe('eve@example.de')
     expect(mail.from?.name).not.toMatch(/[\r\n]/)
+  })
+
+  it('records what changed on the way in as codes with their values, each once', async () => {
+    const mail = await parseEmail(
+      Buffer.from(
+        [
+          'From: a@example.de, b@example.de',
+          'Subject: Anhang',
+          'MIME-Version: 1.0',
+          'Content-Type: multipart/mixed; boundary="b"',
+          '',
+          '--b',
+          'Content-Type: text/html; charset=utf-8',
+          '',
+          '<p>Hallo <img src="https://tracker.example/p.gif"> <img src="http://x.example/y.png"></p>',
+          '--b',
+          'Content-Type: application/pdf; name="../../etc/rechnung.pdf"',
+          'Content-Disposition: attachment; filename="../../etc/rechnung.pdf"',
+          'Content-Transfer-Encoding: base64',
+          '',
+          'JVBERi0xLjQK',
+          '--b--',
+          '',
+        ].join('\r\n'),
+      ),
+    )
+    expect(mail.warnings).toEqual([
+      { code: 'several_from' },
+      { code: 'remote_images' },
+      { code: 'attachment_renamed', params: { from: '../../etc/rechnung.pdf', to: 'rechnung.pdf' } },
+    ])
   })
 })
 

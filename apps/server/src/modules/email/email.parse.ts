@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer'
 import path from 'node:path'
+import type { EmailWarning } from '@tresen/contract'
 import chardet from 'chardet'
 import iconv from 'iconv-lite'
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser'
@@ -47,8 +48,8 @@ export type ParsedEmail = {
   automation: Automation
   bounce: Bounce | null
   language: 'de' | 'en'
-  /** What was changed or left out on the way in (shown on the timeline). */
-  warnings: string[]
+  /** What was changed or left out on the way in: codes the timeline shows in the reader's language. */
+  warnings: EmailWarning[]
 }
 
 const MESSAGE_ID = /<[^<>\s]{1,990}>/g
@@ -258,16 +259,27 @@ export const parseEmail = async (raw: Buffer, opts: { timeoutMs?: number } = {})
   }
   return fromParsed(
     mail,
-    header.charset ? [`header text without a charset label was read as ${header.charset}`] : [],
+    header.charset ? [{ code: 'header_charset_guessed', params: { charset: header.charset } }] : [],
   )
 }
 
-const fromParsed = (mail: ParsedMail, warnings: string[]): ParsedEmail => {
+/** Each warning once (the same code with the same parameters counts once). */
+const uniqueWarnings = (warnings: EmailWarning[]) => {
+  const seen = new Set<string>()
+  return warnings.filter((w) => {
+    const key = JSON.stringify(w)
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+const fromParsed = (mail: ParsedMail, warnings: EmailWarning[]): ParsedEmail => {
   const fromList = addresses(mail.from)
   const replyTo = addresses(mail.replyTo)
   const fromEntry = fromList.find((a) => cleanAddress(a.address)) ?? null
   const fromAddress = cleanAddress(fromEntry?.address)
-  if (fromList.length > 1) warnings.push('several From addresses; the first valid one is the sender')
+  if (fromList.length > 1) warnings.push({ code: 'several_from' })
   // No usable From: a later From header, Reply-To or Sender names the sender.
   const fallback = [
     ...laterFromHeaders(mail),
@@ -285,16 +297,15 @@ const fromParsed = (mail: ParsedMail, warnings: string[]): ParsedEmail => {
   let html: string | null = null
   if (typeof mail.html === 'string' && mail.html.trim()) {
     const safe = sanitizeMessageHtml(mail.html)
-    if (safe.length > MAX_HTML)
-      warnings.push('the HTML version is too large to show; the text version is shown')
+    if (safe.length > MAX_HTML) warnings.push({ code: 'html_too_large' })
     else html = safe
-    if (/<img\b[^>]*\bsrc\s*=\s*["']?https?:/i.test(mail.html)) warnings.push('remote images were not loaded')
+    if (/<img\b[^>]*\bsrc\s*=\s*["']?https?:/i.test(mail.html)) warnings.push({ code: 'remote_images' })
   }
   let text = (mail.text ?? '').replace(/\r\n?/g, '\n')
   if (!text.trim() && html) text = htmlToText(html)
   if (text.length > MAX_TEXT) {
     text = text.slice(0, MAX_TEXT)
-    warnings.push('the text was shortened; the raw message keeps all of it')
+    warnings.push({ code: 'text_shortened' })
   }
   const folded = foldQuoted(text)
   const foldAt = folded.folded.trim() ? folded.visible.length : null
@@ -303,7 +314,7 @@ const fromParsed = (mail: ParsedMail, warnings: string[]): ParsedEmail => {
   const attachments: ParsedAttachment[] = []
   for (const a of mail.attachments) {
     if (attachments.length >= MAX_ATTACHMENTS) {
-      warnings.push(`more than ${MAX_ATTACHMENTS} attachments; the rest stay in the raw message`)
+      warnings.push({ code: 'attachments_dropped', params: { max: MAX_ATTACHMENTS } })
       break
     }
     const contentType = /^[\w.+-]+\/[\w.+-]+$/.test(a.contentType)
@@ -311,7 +322,10 @@ const fromParsed = (mail: ParsedMail, warnings: string[]): ParsedEmail => {
       : 'application/octet-stream'
     const filename = safeFilename(a.filename, contentType)
     if (a.filename && filename !== a.filename)
-      warnings.push(`attachment name "${oneLine(a.filename).slice(0, 80)}" was changed to "${filename}"`)
+      warnings.push({
+        code: 'attachment_renamed',
+        params: { from: oneLine(a.filename).slice(0, 80), to: filename },
+      })
     attachments.push({ filename, contentType, data: a.content })
   }
 
@@ -339,6 +353,6 @@ const fromParsed = (mail: ParsedMail, warnings: string[]): ParsedEmail => {
     automation: classifyAutomation(mail),
     bounce: parseBounce(mail),
     language,
-    warnings: [...new Set(warnings)].slice(0, 20),
+    warnings: uniqueWarnings(warnings).slice(0, 20),
   }
 }
