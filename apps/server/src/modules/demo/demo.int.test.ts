@@ -112,6 +112,15 @@ describe('seedDemo', () => {
     ).toBeGreaterThanOrEqual(20)
   })
 
+  it('shows its email replies as delivered, not as failures for want of a channel', async () => {
+    const replies = await rows<{ status: string | null }>(sql`
+      SELECT i.channel_data->'delivery'->>'status' AS status FROM interactions i
+        JOIN tickets t ON t.id = i.ticket_id
+       WHERE t.channel = 'email' AND i.direction = 'outbound'`)
+    expect(replies.length).toBeGreaterThanOrEqual(10)
+    expect(replies.every((r) => r.status === 'sent')).toBe(true)
+  })
+
   it('stores customers with emails and E.164 phones, German and English', async () => {
     const phones = await rows<{ phone: string }>(sql`SELECT phone FROM customer_phones`)
     expect(phones.length).toBeGreaterThanOrEqual(20)

@@ -12,6 +12,7 @@ import { fixedClock } from '../../platform/clock.ts'
 import { type Actor, type Ctx, inTransaction, SYSTEM } from '../../platform/context.ts'
 import { loadActor } from '../auth/index.ts'
 import { createCustomer, createOrganization, normalizePhone } from '../customers/index.ts'
+import { recordSentEarlier } from '../email/index.ts'
 import { createStaff, findStaffByEmail, generatePassword } from '../staff/index.ts'
 import { addMember, createTeam } from '../teams/index.ts'
 import { addInteraction, assignTicket, createTicket, mergeTicket, updateTicket } from '../tickets/index.ts'
@@ -1280,12 +1281,16 @@ export const seedDemo = (ctx: Ctx): Promise<DemoResult> =>
         const ref = () => refs.get(def.key)!
         let run: () => Promise<unknown>
         if ('reply' in step) {
-          run = async () =>
-            addInteraction(
-              await stepCtx(step.by),
+          run = async () => {
+            const replyCtx = await stepCtx(step.by)
+            const { interactionId } = await addInteraction(
+              replyCtx,
               ref(),
               AddInteractionInput.parse({ kind: 'reply', text: step.reply, status: step.status }),
             )
+            // The company's earlier mail went out before Tresen: its replies count as delivered.
+            if (def.channel === 'email') await recordSentEarlier(replyCtx, interactionId)
+          }
         } else if ('note' in step) {
           run = async () =>
             addInteraction(

@@ -1,7 +1,7 @@
 /** Email: mailboxes read over IMAP or received over SMTP, replies and acknowledgements sent over SMTP. */
 
 export { type IngestOutcome, ingestMessage } from './email.ingest.ts'
-export { queueReply, sendDue, type TransportFactory } from './email.outbound.ts'
+export { queueReply, recordSentEarlier, sendDue, type TransportFactory } from './email.outbound.ts'
 export { emailRoutes } from './email.routes.ts'
 export { createEmailService, type EmailService } from './email.service.ts'
 export { type EmailWorker, startEmailWorker } from './email.worker.ts'
