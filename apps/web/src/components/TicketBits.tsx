@@ -37,6 +37,9 @@ export const ChannelIcon = ({ channel, size = 16 }: { channel: Channel; size?: n
   )
 }
 
+// A badge is as wide as its text: a narrow column never cuts it to "PEND…".
+const wholeBadge = { minWidth: 'max-content', flexShrink: 0 } as const
+
 const STATUS_COLORS: Record<TicketStatus, string> = {
   new: 'blue',
   open: 'red',
@@ -52,7 +55,7 @@ export const StatusBadge = ({ status }: { status: TicketStatus }) => {
     <Badge
       color={STATUS_COLORS[status]}
       variant="dot"
-      styles={{ label: { color: 'var(--mantine-color-text)' } }}
+      styles={{ root: wholeBadge, label: { color: 'var(--mantine-color-text)' } }}
     >
       {t(`status.${status}`)}
     </Badge>
@@ -72,6 +75,7 @@ export const PriorityBadge = ({ priority }: { priority: TicketPriority }) => {
     <Badge
       color={PRIORITY_COLORS[priority]}
       variant={priority === 'urgent' ? 'filled' : 'default'}
+      styles={{ root: wholeBadge }}
       leftSection={
         priority === 'high' ? (
           <IconArrowUp size={12} color="var(--mantine-color-orange-7)" aria-hidden />

@@ -1,4 +1,17 @@
-import { Anchor, Badge, Button, Collapse, Group, Paper, Stack, Text, UnstyledButton } from '@mantine/core'
+import {
+  ActionIcon,
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Collapse,
+  Group,
+  Paper,
+  Stack,
+  Text,
+  Tooltip,
+  UnstyledButton,
+} from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import {
   IconAlertTriangle,
@@ -7,15 +20,20 @@ import {
   IconChevronDown,
   IconChevronRight,
   IconClock,
+  IconInfoCircle,
   IconLock,
+  IconMailOff,
   IconPaperclip,
 } from '@tabler/icons-react'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
+import type { TFunction } from 'i18next'
 import { useId, useState } from 'react'
-import { useTranslation } from 'react-i18next'
+import { Trans, useTranslation } from 'react-i18next'
+import { Link } from 'react-router'
 import { api } from '../api/client.ts'
 import type { ChannelDataView, EmailDelivery, Interaction, TicketEvent, TimelineEntry } from '../api/types.ts'
 import { dateTime, fileSize } from '../lib/format.ts'
+import { useSession } from '../session.tsx'
 import { ChannelIcon } from './TicketBits.tsx'
 
 type EmailData = Extract<ChannelDataView, { channel: 'email' }>
@@ -63,6 +81,32 @@ const FoldedText = ({ text, foldAt }: { text: string; foldAt: number | undefined
   )
 }
 
+/** A failure reason the reader can act on; 'other' (or none) only has the server's own words. */
+const knownReason = (delivery: EmailDelivery) =>
+  delivery.reason && delivery.reason !== 'other' && delivery.reason !== 'bounced'
+    ? delivery.reason
+    : undefined
+
+/** The mail server's own words, kept out of the way: behind an icon, only when no reason says more. */
+const ServerWords = ({ delivery }: { delivery: EmailDelivery }) => {
+  const { t } = useTranslation()
+  if (!delivery.error || (delivery.reason && delivery.reason !== 'other')) return null
+  const label = `${t('timeline.delivery.serverSaid')}: ${delivery.error}`
+  return (
+    <Tooltip label={label} multiline maw={360} withArrow events={{ hover: true, focus: true, touch: true }}>
+      <ActionIcon
+        size="xs"
+        variant="subtle"
+        color="gray"
+        aria-label={label}
+        data-testid="delivery-server-words"
+      >
+        <IconInfoCircle size={14} aria-hidden />
+      </ActionIcon>
+    </Tooltip>
+  )
+}
+
 /** Where an email reply stands: sending, sent, or not delivered (with a way to send it again). */
 const DeliveryStatus = ({ interactionId, delivery }: { interactionId: string; delivery: EmailDelivery }) => {
   const { t, i18n } = useTranslation()
@@ -73,6 +117,7 @@ const DeliveryStatus = ({ interactionId, delivery }: { interactionId: string; de
     onError: (err) => notifications.show({ color: 'red', message: err.message }),
   })
   const at = dateTime(delivery.at, i18n.language)
+  const reason = knownReason(delivery)
   if (delivery.status === 'sent') {
     return (
       <Group gap={4} mt="xs" wrap="nowrap" data-testid="delivery-status" data-status="sent">
@@ -93,50 +138,102 @@ const DeliveryStatus = ({ interactionId, delivery }: { interactionId: string; de
           </Text>
         </Group>
         {delivery.error && (
-          <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-            {t('timeline.delivery.lastError', {
-              error:
-                delivery.reason && delivery.reason !== 'other'
-                  ? `${t(`timeline.delivery.reason.${delivery.reason}`)} (${delivery.error})`
-                  : delivery.error,
-            })}
-          </Text>
+          <Group gap={4} wrap="nowrap">
+            <Text size="xs" c="dimmed">
+              {reason
+                ? t('timeline.delivery.lastError', { error: t(`timeline.delivery.reason.${reason}`) })
+                : t('timeline.delivery.lastFailed')}
+            </Text>
+            <ServerWords delivery={delivery} />
+          </Group>
         )}
       </Stack>
     )
   }
+  const resend = (color: string) => (
+    <Button
+      size="compact-xs"
+      variant="light"
+      color={color}
+      loading={retry.isPending}
+      onClick={() => retry.mutate()}
+      data-testid="delivery-retry"
+    >
+      {t('timeline.delivery.retry')}
+    </Button>
+  )
+  // No channel to send with is the desk's set-up, not this reply's failure: said once above the
+  // timeline (NoChannelNotice), and each such reply only marked quietly.
+  if (delivery.reason === 'no_channel') {
+    return (
+      <Group
+        gap="xs"
+        mt="xs"
+        wrap="wrap"
+        data-testid="delivery-status"
+        data-status={delivery.status}
+        data-reason="no_channel"
+      >
+        <IconMailOff size={14} color="var(--mantine-color-dimmed)" aria-hidden />
+        <Text size="xs" c="dimmed">
+          {t('timeline.delivery.notEmailed')}
+        </Text>
+        {resend('gray')}
+      </Group>
+    )
+  }
   return (
-    <Group gap="xs" mt="xs" wrap="wrap" data-testid="delivery-status" data-status={delivery.status}>
+    <Group
+      gap="xs"
+      mt="xs"
+      wrap="wrap"
+      data-testid="delivery-status"
+      data-status={delivery.status}
+      data-reason={delivery.reason}
+    >
       <IconAlertTriangle size={14} color="var(--mantine-color-red-7)" aria-hidden />
       <Text size="xs" c="red.8" fw={600}>
         {delivery.status === 'bounced' ? t('timeline.delivery.bounced') : t('timeline.delivery.failed')}
-        {delivery.reason && delivery.reason !== 'other' && delivery.reason !== 'bounced'
-          ? `: ${t(`timeline.delivery.reason.${delivery.reason}`)}`
-          : ''}
+        {reason ? `: ${t(`timeline.delivery.reason.${reason}`)}` : ''}
       </Text>
-      {delivery.error && (
-        <Text
-          size="xs"
-          c="red.8"
-          style={{ overflowWrap: 'anywhere' }}
-          title={t('timeline.delivery.serverSaid')}
-        >
-          {delivery.error}
-        </Text>
-      )}
-      <Button
-        size="compact-xs"
-        variant="light"
-        color="red"
-        loading={retry.isPending}
-        onClick={() => retry.mutate()}
-        data-testid="delivery-retry"
-      >
-        {t('timeline.delivery.retry')}
-      </Button>
+      <ServerWords delivery={delivery} />
+      {resend('red')}
     </Group>
   )
 }
+
+/** Shown once above a timeline whose replies could not go out because no channel sends mail. */
+const NoChannelNotice = () => {
+  const { t } = useTranslation()
+  const { isAdmin } = useSession()
+  return (
+    <Alert
+      color="gray"
+      variant="light"
+      icon={<IconMailOff size={18} aria-hidden />}
+      title={t('timeline.noChannel.title')}
+      data-testid="no-channel-notice"
+    >
+      <Text size="sm">
+        {t('timeline.noChannel.text')}{' '}
+        {isAdmin ? (
+          <Trans
+            i18nKey="timeline.noChannel.admin"
+            components={{ link: <Anchor component={Link} to="/admin/email" inherit /> }}
+          />
+        ) : (
+          t('timeline.noChannel.askAdmin')
+        )}
+      </Text>
+    </Alert>
+  )
+}
+
+type Warning = NonNullable<EmailData['warnings']>[number]
+
+/** A note on receipt in the reader's language; older records hold the text itself. */
+const warningText = (w: Warning, t: TFunction) =>
+  typeof w === 'string' ? w : t(`timeline.warning.${w.code}`, { ...w.params })
 
 const InteractionEntry = ({ entry }: { entry: Interaction }) => {
   const { t, i18n } = useTranslation()
@@ -155,11 +252,11 @@ const InteractionEntry = ({ entry }: { entry: Interaction }) => {
       data-testid={isNote ? 'timeline-note' : 'timeline-message'}
       aria-label={`${label}: ${entry.author.name}`}
       component="article"
-      ml={entry.direction === 'outbound' || isNote ? 'xl' : 0}
-      mr={entry.direction === 'inbound' ? 'xl' : 0}
+      ml={entry.direction === 'outbound' || isNote ? { base: 'md', sm: 'xl' } : 0}
+      mr={entry.direction === 'inbound' ? { base: 'md', sm: 'xl' } : 0}
     >
-      <Group justify="space-between" mb={4} wrap="nowrap">
-        <Group gap={6} wrap="nowrap">
+      <Group justify="space-between" mb={4} gap="xs" wrap="wrap">
+        <Group gap={6} wrap="wrap" style={{ minWidth: 0 }}>
           <ChannelIcon channel={entry.channel} size={14} />
           <Text size="sm" fw={600}>
             {entry.author.name}
@@ -198,7 +295,7 @@ const InteractionEntry = ({ entry }: { entry: Interaction }) => {
       )}
       {email?.warnings && email.warnings.length > 0 && (
         <Text size="xs" c="dimmed" mt="xs" data-testid="timeline-warnings">
-          {t('timeline.warnings')}: {email.warnings.join(' · ')}
+          {t('timeline.warnings')}: {email.warnings.map((w) => warningText(w, t)).join(' · ')}
         </Text>
       )}
       {entry.attachments.length > 0 && (
@@ -252,7 +349,7 @@ const EventEntry = ({ entry, names }: { entry: TicketEvent; names: NameLookup })
       </Text>
       <Text size="xs">{t(`event.${entry.type}`, { defaultValue: entry.type })}</Text>
       {changes.map(([field, change]) => (
-        <Group key={field} gap={4} wrap="nowrap">
+        <Group key={field} gap={4} wrap="wrap" style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
           <Text size="xs" c="dimmed">
             {t(`field.${field}`, { defaultValue: field })}:
           </Text>
@@ -263,23 +360,33 @@ const EventEntry = ({ entry, names }: { entry: TicketEvent; names: NameLookup })
       ))}
       {entry.reason && (
         <Text size="xs" fs="italic">
-          „{entry.reason}“
+          {t('timeline.quoted', { text: entry.reason })}
         </Text>
       )}
     </Group>
   )
 }
 
+const noChannel = (entry: TimelineEntry) =>
+  entry.kind === 'interaction' &&
+  entry.direction === 'outbound' &&
+  entry.channelData?.channel === 'email' &&
+  entry.channelData.delivery?.reason === 'no_channel' &&
+  entry.channelData.delivery.status !== 'sent'
+
 export const Timeline = ({ entries, names }: { entries: TimelineEntry[]; names: NameLookup }) => (
-  <Stack gap="xs" component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-    {entries.map((entry) => (
-      <li key={`${entry.kind}-${entry.id}`}>
-        {entry.kind === 'interaction' ? (
-          <InteractionEntry entry={entry} />
-        ) : (
-          <EventEntry entry={entry} names={names} />
-        )}
-      </li>
-    ))}
+  <Stack gap="xs">
+    {entries.some(noChannel) && <NoChannelNotice />}
+    <Stack gap="xs" component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+      {entries.map((entry) => (
+        <li key={`${entry.kind}-${entry.id}`}>
+          {entry.kind === 'interaction' ? (
+            <InteractionEntry entry={entry} />
+          ) : (
+            <EventEntry entry={entry} names={names} />
+          )}
+        </li>
+      ))}
+    </Stack>
   </Stack>
 )

@@ -1,4 +1,4 @@
-import type { Me, TicketQuery } from '../api/types.ts'
+import type { Me, TicketQuery, TicketStatus } from '../api/types.ts'
 import { OPEN_STATUSES } from '../api/types.ts'
 
 /** An inbox view: a name (translated or a saved filter's own) and the list query behind it. */
@@ -8,6 +8,8 @@ export type InboxView = {
   label: { key: string } | { text: string }
   query: TicketQuery
   group: 'personal' | 'team' | 'saved'
+  /** Translation key of what an empty list of this view means. */
+  empty: string
 }
 
 export type SavedView = { id: string; name: string; query: TicketQuery }
@@ -22,12 +24,14 @@ export const builtInViews = (me: Me, isSupervisor: boolean, teams: { id: string;
       label: { key: 'inbox.views.mine' },
       query: MINE_QUERY,
       group: 'personal',
+      empty: 'inbox.emptyView.mine',
     },
     {
       key: 'unassigned',
       label: { key: 'inbox.views.unassigned' },
       query: { teamId: 'mine', assigneeId: 'none', status: ['new', 'open'] },
       group: 'personal',
+      empty: me.teams.length ? 'inbox.emptyView.unassigned' : 'inbox.emptyView.unassignedNoTeam',
     },
   ]
   if (isSupervisor) {
@@ -36,6 +40,7 @@ export const builtInViews = (me: Me, isSupervisor: boolean, teams: { id: string;
       label: { key: 'inbox.views.allOpen' },
       query: { status: [...OPEN_STATUSES] },
       group: 'personal',
+      empty: 'inbox.emptyView.all',
     })
   }
   const myTeams = me.role === 'admin' ? teams : me.teams
@@ -45,6 +50,7 @@ export const builtInViews = (me: Me, isSupervisor: boolean, teams: { id: string;
       label: { text: team.name },
       query: { teamId: team.id, status: [...OPEN_STATUSES] },
       group: 'team',
+      empty: 'inbox.emptyView.team',
     })
   }
   return views
@@ -55,4 +61,46 @@ export const savedViewToInbox = (view: SavedView): InboxView => ({
   label: { text: view.name },
   query: view.query,
   group: 'saved',
+  empty: 'inbox.emptyView.saved',
 })
+
+/**
+ * Where the desk opens: supervisors and admins look after the whole desk ("All open"), agents
+ * after their own tickets ("Mine").
+ */
+export const homeViewKey = (isSupervisor: boolean) => (isSupervisor ? 'all' : 'mine')
+
+export type InboxSort = 'updated' | 'created' | 'waiting'
+
+/**
+ * The list query of an inbox address (`/inbox/:view?status=…&sort=…&q=…`): the view's own query
+ * with the status filter and sort of the address. Undefined while there is nothing to ask for (an
+ * empty search, a view not known yet).
+ */
+export const inboxListQuery = (
+  view: string,
+  params: URLSearchParams,
+  views: InboxView[],
+): TicketQuery | undefined => {
+  const q = view === 'search' ? (params.get('q') ?? '').trim() : ''
+  const base = view === 'search' ? (q ? { q } : undefined) : views.find((v) => v.key === view)?.query
+  if (!base) return undefined
+  const status = (params.get('status') ?? '').split(',').filter(Boolean) as TicketStatus[]
+  const sort = (params.get('sort') as InboxSort | null) ?? 'updated'
+  return { ...base, ...(status.length ? { status } : {}), ...(sort !== 'updated' ? { sort } : {}) }
+}
+
+const ORIGIN_KEY = 'tresen.inboxOrigin'
+
+/** Remembers the inbox list (address with filter, sort, search) the agent opens tickets from. */
+export const rememberInboxOrigin = (pathAndSearch: string) => {
+  sessionStorage.setItem(ORIGIN_KEY, pathAndSearch)
+}
+
+/** The inbox list the agent came from, as view key and parameters; null when none yet. */
+export const inboxOrigin = (): { path: string; view: string; params: URLSearchParams } | null => {
+  const path = sessionStorage.getItem(ORIGIN_KEY)
+  if (!path?.startsWith('/inbox/')) return null
+  const url = new URL(path, window.location.origin)
+  return { path, view: decodeURIComponent(url.pathname.slice('/inbox/'.length)), params: url.searchParams }
+}

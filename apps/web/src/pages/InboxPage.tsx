@@ -14,12 +14,12 @@ import {
   TextInput,
   Title,
 } from '@mantine/core'
-import { useHotkeys } from '@mantine/hooks'
+import { useHotkeys, useMediaQuery } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import { IconClock, IconDeviceFloppy, IconTag, IconUserCheck, IconUsers } from '@tabler/icons-react'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router'
 import { api } from '../api/client.ts'
 import { usePrefetchTicket, useSavedViewMutations, useStoreTicket, useTicketList } from '../api/queries.ts'
 import type { AssignTicketInput, Ticket, TicketDetail, TicketQuery, TicketStatus } from '../api/types.ts'
@@ -29,9 +29,8 @@ import { useInboxViews } from '../components/Layout.tsx'
 import { ChannelIcon, PriorityBadge, StatusBadge } from '../components/TicketBits.tsx'
 import { TransferDialog } from '../components/TransferDialog.tsx'
 import { duration, relativeTime } from '../lib/format.ts'
+import { type InboxSort, inboxListQuery, rememberInboxOrigin } from '../lib/views.ts'
 import { useSession } from '../session.tsx'
-
-type Sort = 'updated' | 'created' | 'waiting'
 
 /** Waiting since (an unanswered customer message) or, once answered, the time to the first answer. */
 const WaitingCell = ({ ticket, lang }: { ticket: Ticket; lang: string }) => {
@@ -48,7 +47,7 @@ const WaitingCell = ({ ticket, lang }: { ticket: Ticket; lang: string }) => {
   }
   if (ticket.firstResponseAt) {
     return (
-      <Text size="sm" c="dimmed" title={t('inbox.firstAnswer')}>
+      <Text size="sm" c="dimmed" title={t('inbox.firstAnswer')} style={{ whiteSpace: 'nowrap' }}>
         {t('inbox.answeredIn', {
           duration: duration(
             new Date(ticket.firstResponseAt).getTime() - new Date(ticket.createdAt).getTime(),
@@ -60,6 +59,9 @@ const WaitingCell = ({ ticket, lang }: { ticket: Ticket; lang: string }) => {
   }
   return <Text size="sm">–</Text>
 }
+
+/** Cells that must read whole (badges, times): never wrapped, never squeezed. */
+const whole = { whiteSpace: 'nowrap' } as const
 
 export const InboxPage = () => {
   const { t, i18n } = useTranslation()
@@ -73,22 +75,17 @@ export const InboxPage = () => {
   const prefetch = usePrefetchTicket()
 
   const current = views.find((v) => v.key === view)
-  const searchQ = view === 'search' ? (params.get('q') ?? '') : ''
-  const sort = (params.get('sort') as Sort | null) ?? 'updated'
-  const statusParam = params.get('status') ?? ''
-  const statusFilter = statusParam.split(',').filter(Boolean) as TicketStatus[]
+  const searchQ = view === 'search' ? (params.get('q') ?? '').trim() : ''
+  const sort = (params.get('sort') as InboxSort | null) ?? 'updated'
+  const statusFilter = (params.get('status') ?? '').split(',').filter(Boolean) as TicketStatus[]
+  const query: TicketQuery | undefined = inboxListQuery(view, params, views)
+  const location = useLocation()
+  const isPhone = useMediaQuery('(max-width: 48em)')
 
-  const query: TicketQuery | undefined = useMemo(() => {
-    const base: TicketQuery | undefined =
-      view === 'search' ? (searchQ ? { q: searchQ } : undefined) : current?.query
-    if (!base) return undefined
-    const status = statusParam.split(',').filter(Boolean) as TicketStatus[]
-    return {
-      ...base,
-      ...(status.length ? { status } : {}),
-      ...(sort !== 'updated' ? { sort } : {}),
-    }
-  }, [view, searchQ, current, sort, statusParam])
+  // The ticket page's next and previous (j/k) walk this list.
+  useEffect(() => {
+    rememberInboxOrigin(location.pathname + location.search)
+  }, [location.pathname, location.search])
 
   const list = useTicketList(query ?? {}, !!query)
   const tickets = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data])
@@ -158,8 +155,13 @@ export const InboxPage = () => {
     })
     setSelected(new Set())
   }
-  const bulkAssign = (input: AssignTicketInput) =>
-    bulk((x) => api<TicketDetail>(`/tickets/${x.number}/assign`, { method: 'POST', body: input }))
+  const bulkAssign = (input: AssignTicketInput | ((ticket: Ticket) => AssignTicketInput)) =>
+    bulk((x) =>
+      api<TicketDetail>(`/tickets/${x.number}/assign`, {
+        method: 'POST',
+        body: typeof input === 'function' ? input(x) : input,
+      }),
+    )
   const bulkStatus = (status: TicketStatus) =>
     bulk((x) => api<TicketDetail>(`/tickets/${x.number}`, { method: 'PATCH', body: { status } }))
   const bulkTag = (value: string) =>
@@ -190,7 +192,7 @@ export const InboxPage = () => {
         <Title order={1} size="h3" data-testid="inbox-title">
           {title}
         </Title>
-        <Group gap="xs" align="flex-end">
+        <Group gap="xs" align="flex-end" w={{ base: '100%', xs: 'auto' }}>
           <MultiSelect
             size="xs"
             label={t('inbox.filterStatus')}
@@ -199,7 +201,7 @@ export const InboxPage = () => {
             onChange={(v) => setParam('status', v.join(','))}
             placeholder={t('inbox.viewDefault')}
             clearable
-            w={220}
+            w={{ base: '100%', xs: 220 }}
           />
           <Select
             size="xs"
@@ -212,7 +214,7 @@ export const InboxPage = () => {
             value={sort}
             onChange={(v) => setParam('sort', v === 'updated' ? null : v)}
             allowDeselect={false}
-            w={170}
+            w={{ base: '100%', xs: 170 }}
           />
           {query && (
             <Button
@@ -239,7 +241,10 @@ export const InboxPage = () => {
             size="xs"
             variant="light"
             leftSection={<IconUserCheck size={14} aria-hidden />}
-            onClick={() => void bulkAssign({ assigneeId: me.id })}
+            onClick={() =>
+              // Taking: only if the assignee is still who the list showed (else 409, counted as not done).
+              void bulkAssign((x) => ({ assigneeId: me.id, expectAssigneeId: x.assignee?.id ?? null }))
+            }
           >
             {t('inbox.bulk.assignMe')}
           </Button>
@@ -286,7 +291,13 @@ export const InboxPage = () => {
       ) : view === 'search' && !searchQ ? (
         <Text c="dimmed">{t('inbox.searchEmpty')}</Text>
       ) : (
-        <Table highlightOnHover verticalSpacing={6} aria-label={title} data-testid="ticket-table">
+        <Table
+          highlightOnHover
+          verticalSpacing={6}
+          aria-label={title}
+          data-testid="ticket-table"
+          layout={isPhone ? 'fixed' : 'auto'}
+        >
           <Table.Thead>
             <Table.Tr>
               <Table.Th w={36}>
@@ -297,14 +308,20 @@ export const InboxPage = () => {
                   onChange={() => setSelected(allSelected ? new Set() : new Set(tickets.map((x) => x.id)))}
                 />
               </Table.Th>
-              <Table.Th>{t('inbox.col.number')}</Table.Th>
-              <Table.Th>{t('inbox.col.subject')}</Table.Th>
-              <Table.Th>{t('inbox.col.customer')}</Table.Th>
-              <Table.Th>{t('inbox.col.channel')}</Table.Th>
-              <Table.Th>{t('inbox.col.status')}</Table.Th>
-              <Table.Th>{t('inbox.col.priority')}</Table.Th>
-              <Table.Th>{t('inbox.col.assignee')}</Table.Th>
-              <Table.Th>{t('inbox.col.waiting')}</Table.Th>
+              {isPhone ? (
+                <Table.Th>{t('inbox.col.ticket')}</Table.Th>
+              ) : (
+                <>
+                  <Table.Th>{t('inbox.col.number')}</Table.Th>
+                  <Table.Th>{t('inbox.col.subject')}</Table.Th>
+                  <Table.Th>{t('inbox.col.customer')}</Table.Th>
+                  <Table.Th>{t('inbox.col.channel')}</Table.Th>
+                  <Table.Th>{t('inbox.col.status')}</Table.Th>
+                  <Table.Th>{t('inbox.col.priority')}</Table.Th>
+                  <Table.Th>{t('inbox.col.assignee')}</Table.Th>
+                  <Table.Th>{t('inbox.col.waiting')}</Table.Th>
+                </>
+              )}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -329,43 +346,78 @@ export const InboxPage = () => {
                   open(ticket)
                 }}
               >
-                <Table.Td>
+                <Table.Td style={{ verticalAlign: isPhone ? 'top' : undefined }}>
                   <Checkbox
                     aria-label={t('inbox.selectTicket', { number: ticket.number })}
                     checked={selected.has(ticket.id)}
                     onChange={() => toggle(ticket.id)}
                   />
                 </Table.Td>
-                <Table.Td>
-                  <Anchor component={Link} to={`/tickets/${ticket.number}`} size="sm">
-                    #{ticket.number}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td maw={380}>
-                  <Text size="sm" fw={ticket.status === 'new' ? 700 : 400} truncate="end">
-                    {ticket.subject}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" truncate="end">
-                    {ticket.customer.name}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <ChannelIcon channel={ticket.channel} />
-                </Table.Td>
-                <Table.Td>
-                  <StatusBadge status={ticket.status} />
-                </Table.Td>
-                <Table.Td>
-                  <PriorityBadge priority={ticket.priority} />
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{ticket.assignee?.name ?? '–'}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <WaitingCell ticket={ticket} lang={i18n.language} />
-                </Table.Td>
+                {isPhone ? (
+                  // On a phone one cell holds the whole ticket, in three short lines.
+                  <Table.Td>
+                    <Stack gap={4}>
+                      <Group gap="xs" wrap="nowrap" justify="space-between">
+                        <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
+                          <Anchor component={Link} to={`/tickets/${ticket.number}`} size="sm">
+                            #{ticket.number}
+                          </Anchor>
+                          <Text size="sm" c="dimmed" truncate="end">
+                            {ticket.customer.name}
+                          </Text>
+                        </Group>
+                        <WaitingCell ticket={ticket} lang={i18n.language} />
+                      </Group>
+                      <Text size="sm" fw={ticket.status === 'new' ? 700 : 400} lineClamp={2}>
+                        {ticket.subject}
+                      </Text>
+                      <Group gap={6}>
+                        <ChannelIcon channel={ticket.channel} size={14} />
+                        <StatusBadge status={ticket.status} />
+                        <PriorityBadge priority={ticket.priority} />
+                        <Text size="xs" c="dimmed">
+                          {ticket.assignee?.name ?? t('ticket.unassigned')}
+                        </Text>
+                      </Group>
+                    </Stack>
+                  </Table.Td>
+                ) : (
+                  <>
+                    <Table.Td style={whole}>
+                      <Anchor component={Link} to={`/tickets/${ticket.number}`} size="sm">
+                        #{ticket.number}
+                      </Anchor>
+                    </Table.Td>
+                    {/* The subject takes the room the other columns leave, and is cut at its end. */}
+                    <Table.Td style={{ width: '100%', maxWidth: 0 }}>
+                      <Text size="sm" fw={ticket.status === 'new' ? 700 : 400} truncate="end">
+                        {ticket.subject}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" truncate="end" maw={200}>
+                        {ticket.customer.name}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <ChannelIcon channel={ticket.channel} />
+                    </Table.Td>
+                    <Table.Td style={whole}>
+                      <StatusBadge status={ticket.status} />
+                    </Table.Td>
+                    <Table.Td style={whole}>
+                      <PriorityBadge priority={ticket.priority} />
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="sm" truncate="end" maw={160}>
+                        {ticket.assignee?.name ?? '–'}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td style={whole}>
+                      <WaitingCell ticket={ticket} lang={i18n.language} />
+                    </Table.Td>
+                  </>
+                )}
               </Table.Tr>
             ))}
           </Table.Tbody>
@@ -373,7 +425,11 @@ export const InboxPage = () => {
       )}
       {list.isSuccess && tickets.length === 0 && (
         <Text c="dimmed" data-testid="inbox-empty">
-          {t('inbox.empty')}
+          {view === 'search'
+            ? t('inbox.emptySearch', { q: searchQ })
+            : statusFilter.length > 0
+              ? t('inbox.emptyFiltered')
+              : t(current?.empty ?? 'inbox.emptyView.all')}
         </Text>
       )}
       {list.hasNextPage && (
