@@ -3,9 +3,10 @@ import { lazy, Suspense } from 'react'
 import { Navigate, Route, Routes, useLocation } from 'react-router'
 import { ErrorPage } from './components/ErrorPage.tsx'
 import { Layout } from './components/Layout.tsx'
+import { homeViewKey } from './lib/views.ts'
 import { InboxPage } from './pages/InboxPage.tsx'
 import { SignInPage } from './pages/SignInPage.tsx'
-import { SessionProvider, useSessionQuery } from './session.tsx'
+import { SessionProvider, useSession, useSessionQuery } from './session.tsx'
 
 // Everything but sign-in and the inbox loads when first opened, to keep the first load small.
 const TicketPage = lazy(() => import('./pages/TicketPage.tsx'))
@@ -23,6 +24,12 @@ export const PageLoader = () => (
     <Loader aria-label="…" />
   </Center>
 )
+
+/** Where the desk opens: "All open" for supervisors and admins, "Mine" for agents. */
+const Home = () => {
+  const { isSupervisor } = useSession()
+  return <Navigate to={`/inbox/${homeViewKey(isSupervisor)}`} replace />
+}
 
 export const App = () => {
   const session = useSessionQuery()
@@ -50,8 +57,8 @@ export const App = () => {
       <Layout>
         <Suspense fallback={<PageLoader />}>
           <Routes>
-            <Route path="/" element={<Navigate to="/inbox/mine" replace />} />
-            <Route path="/sign-in" element={<Navigate to="/inbox/mine" replace />} />
+            <Route path="/" element={<Home />} />
+            <Route path="/sign-in" element={<Home />} />
             <Route path="/inbox/:view" element={<InboxPage />} />
             <Route path="/tickets/:ref" element={<TicketPage />} />
             <Route path="/customers" element={<CustomersPage />} />

@@ -159,7 +159,7 @@ export const Layout = ({ children }: { children: ReactNode }) => {
                 size="sm"
                 aria-label={t('nav.toggle')}
               />
-              <UnstyledButton component={Link} to="/inbox/mine" aria-label={t('nav.home')}>
+              <UnstyledButton component={Link} to="/" aria-label={t('nav.home')} visibleFrom="xs">
                 <Title order={2} size="h4">
                   Tresen
                 </Title>
@@ -172,7 +172,7 @@ export const Layout = ({ children }: { children: ReactNode }) => {
                 const q = search.trim()
                 if (q) navigate(`/inbox/search?q=${encodeURIComponent(q)}`)
               }}
-              style={{ flex: 1, maxWidth: 420 }}
+              style={{ flex: 1, minWidth: 120, maxWidth: 420 }}
             >
               <TextInput
                 ref={searchRef}
@@ -187,6 +187,7 @@ export const Layout = ({ children }: { children: ReactNode }) => {
               <LanguageSwitch />
               <ActionIcon
                 variant="subtle"
+                visibleFrom="sm"
                 onClick={() => setShortcuts(true)}
                 aria-label={t('shortcuts.title')}
                 title={t('shortcuts.title')}

@@ -114,6 +114,11 @@ export const MergeDialog = ({ opened, onClose, ticket, onMerge }: Props) => {
             </Text>
           </Paper>
         )}
+        {chosen && chosen.customer.id !== ticket.customer.id && (
+          <Alert color="yellow" role="alert" data-testid="merge-other-customer">
+            {t('merge.otherCustomer', { from: ticket.customer.name, into: chosen.customer.name })}
+          </Alert>
+        )}
         <Textarea
           label={t('merge.reason')}
           value={reason}

@@ -25,6 +25,7 @@ import { ErrorPage } from '../components/ErrorPage.tsx'
 import { MergeDialog } from '../components/MergeDialog.tsx'
 import { type ComposeKind, ReplyEditor, type ReplyEditorHandle } from '../components/ReplyEditor.tsx'
 import { ChannelIcon } from '../components/TicketBits.tsx'
+import { TicketPager, useTicketPager } from '../components/TicketPager.tsx'
 import { type NameLookup, Timeline } from '../components/Timeline.tsx'
 import { TransferDialog } from '../components/TransferDialog.tsx'
 import { dateTime } from '../lib/format.ts'
@@ -63,6 +64,7 @@ const TicketPage = () => {
   const ticket = ticketQuery.data
   // What the inbox showed of it: the customer panel starts loading at once, not after the ticket.
   const listed = useListedTicket(ref)
+  const pager = useTicketPager(ticket?.number ?? (Number(ref) || undefined))
   const mutations = useTicketMutations(ticket?.number ?? ref)
   const teams = useTeams()
   const users = useUsers()
@@ -110,7 +112,9 @@ const TicketPage = () => {
   useHotkeys([
     ['r', () => editor.current?.focus('reply')],
     ['n', () => editor.current?.focus('note')],
-    ['u', () => navigate(-1)],
+    ['u', () => navigate(pager.backTo)],
+    ['j', pager.goNext],
+    ['k', pager.goPrevious],
   ])
 
   const typingEnds = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
@@ -179,9 +183,7 @@ const TicketPage = () => {
                 {ticket.subject}
               </Title>
             </Stack>
-            <Anchor component={Link} to="/inbox/mine" size="sm">
-              {t('ticket.backToInbox')}
-            </Anchor>
+            <TicketPager pager={pager} />
           </Group>
 
           <CollisionWarning ticketId={ticket.id} />
@@ -282,7 +284,11 @@ const TicketPage = () => {
         opened={mergeOpen}
         onClose={() => setMergeOpen(false)}
         ticket={ticket}
-        onMerge={(into, reason) => mutations.merge.mutateAsync({ into, ...(reason ? { reason } : {}) })}
+        onMerge={async (into, reason) => {
+          await mutations.merge.mutateAsync({ into, ...(reason ? { reason } : {}) })
+          // This ticket lives on in the other one: go there at once.
+          navigate(`/tickets/${into}`, { replace: true })
+        }}
       />
     </Grid>
   )
