@@ -21,7 +21,7 @@ import { applySession, SESSION_KEY } from '../session.tsx'
 
 /** Only paths inside the desk; never an address elsewhere. */
 const safeNext = (next: string | null) =>
-  next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/sign-in') ? next : '/inbox/mine'
+  next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/sign-in') ? next : '/'
 
 export const SignInPage = () => {
   const { t, i18n } = useTranslation()
