@@ -119,6 +119,7 @@ export const startTestApp = async (opts: { clock?: Clock; webDir?: string } = {}
     assigneeId?: string
     actor?: Actor
     text?: string
+    language?: 'de' | 'en'
   }) => {
     const customerId = input.customerId ?? (await buildCustomer()).id
     return createTicket(ctxAs(input.actor), {
@@ -126,6 +127,7 @@ export const startTestApp = async (opts: { clock?: Clock; webDir?: string } = {}
       customerId,
       teamId: input.teamId,
       assigneeId: input.assigneeId,
+      ...(input.language ? { language: input.language } : {}),
       channel: 'email',
       status: 'new',
       priority: 'normal',

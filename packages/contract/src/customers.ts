@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Id, Language, Timestamp } from './common.ts'
+import { Id, Language, page, Timestamp } from './common.ts'
 
 export const Organization = z.object({
   id: Id,
@@ -79,6 +79,13 @@ export const CustomerQuery = z.object({
   cursor: z.string().max(200).optional(),
 })
 export type CustomerQuery = z.infer<typeof CustomerQuery>
+
+/**
+ * A page of customers. `match` is `similar` when a name search found nobody and offers the names
+ * that differ from it by two swapped letters ("Juila Fischer" → Julia Fischer).
+ */
+export const CustomerPage = page(Customer).extend({ match: z.enum(['exact', 'similar']).optional() })
+export type CustomerPage = z.infer<typeof CustomerPage>
 
 export const OrganizationQuery = z.object({
   q: z.string().trim().min(1).max(200).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Id, Language, Timestamp } from './common.ts'
+import { Id, Language, page, Timestamp } from './common.ts'
 
 export const TicketStatus = z.enum(['new', 'open', 'pending', 'on_hold', 'solved', 'closed'])
 export type TicketStatus = z.infer<typeof TicketStatus>
@@ -271,6 +271,13 @@ export const TicketQuery = z.object({
   cursor: z.string().max(200).optional(),
 })
 export type TicketQuery = z.infer<typeof TicketQuery>
+
+/**
+ * A page of tickets. `match` is `similar` when a search found no ticket with its words and offers
+ * instead the tickets whose subject is spelt like it (one page, the most alike first).
+ */
+export const TicketPage = page(Ticket).extend({ match: z.enum(['exact', 'similar']).optional() })
+export type TicketPage = z.infer<typeof TicketPage>
 
 /** Path parameter that takes an id or a ticket number. */
 export const TicketRefParams = z.object({

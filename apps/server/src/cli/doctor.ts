@@ -9,6 +9,9 @@ import { FsStorage } from '../platform/storage.ts'
 import { describeFailure, EXIT, readConfig } from './common.ts'
 import { attachmentsDir } from './context.ts'
 
+/** The PostgreSQL extensions the migrations create: trigram search and GIN over plain columns. */
+const EXTENSIONS = ['pg_trgm', 'btree_gin'] as const
+
 export type Check = { name: string; ok: boolean; detail?: string }
 
 const MIN_PG_VERSION = 150000
@@ -63,17 +66,19 @@ const databaseChecks = async (runtime: Runtime): Promise<Check[]> => {
         ? `${migrations.applied} of ${migrations.total}`
         : `${migrations.pending.length} pending: ${migrations.pending.join(', ')}; run "tresen migrate"`,
   })
-  const ext = await db.execute<{ extversion: string }>(
-    sql`SELECT extversion FROM pg_extension WHERE extname = 'pg_trgm'`,
+  const ext = await db.execute<{ extname: string; extversion: string }>(
+    sql`SELECT extname, extversion FROM pg_extension WHERE extname IN ('pg_trgm', 'btree_gin')`,
   )
-  checks.push({
-    name: 'extension pg_trgm installed',
-    ok: ext.rows.length === 1,
-    detail:
-      ext.rows.length === 1
-        ? `version ${ext.rows[0]!.extversion}`
+  for (const name of EXTENSIONS) {
+    const found = ext.rows.find((r) => r.extname === name)
+    checks.push({
+      name: `extension ${name} installed`,
+      ok: Boolean(found),
+      detail: found
+        ? `version ${found.extversion}`
         : 'missing; "tresen migrate" creates it (needs the contrib package on an external server)',
-  })
+    })
+  }
   const configs = await db.execute<{ cfgname: string }>(
     sql`SELECT cfgname FROM pg_ts_config WHERE cfgname IN ('german', 'english')`,
   )
@@ -133,7 +138,7 @@ export const runChecks = async (): Promise<Check[]> => {
     checks.push({ name: 'database reachable (PostgreSQL 15 or newer)', ok: false, detail: failure.message })
     for (const name of [
       'migrations applied',
-      'extension pg_trgm installed',
+      ...EXTENSIONS.map((name) => `extension ${name} installed`),
       'text search configurations german and english present',
     ]) {
       checks.push({ name, ok: false, detail: 'not checked: the database is not reachable' })

@@ -452,6 +452,26 @@ describe('customers API', () => {
       expect(await search('Qwertzuiop')).toEqual([])
     })
 
+    it('finds a name with two letters swapped, offered as similar when nothing else matches', async () => {
+      const julia = await buildCustomer({ name: 'Julia Fischer' })
+      const exact = await call(agent, 'GET', `/customers?q=${encodeURIComponent('Julia Fischer')}`)
+      expect(exact.json()).toMatchObject({ match: 'exact' })
+      // A swap in the long word leaves enough trigrams for the ordinary search.
+      expect((await search('Julia Fsicher'))[0]).toBe(julia.id)
+      // In the short one it does not ("juila" keeps two of its six): the swapped spellings find her.
+      const res = await call(agent, 'GET', `/customers?q=${encodeURIComponent('Juila Fischer')}`)
+      expect(res.statusCode, res.body).toBe(200)
+      expect(res.json()).toMatchObject({ match: 'similar', nextCursor: null })
+      expect(res.json().items.map((c: { id: string }) => c.id)).toEqual([julia.id])
+      // The other filters still hold for what is offered.
+      const filtered = await call(
+        agent,
+        'GET',
+        `/customers?q=${encodeURIComponent('Juila Fischer')}&email=nobody%40example.com`,
+      )
+      expect(filtered.json()).toMatchObject({ items: [], match: 'exact' })
+    })
+
     it('pages ranked results with a cursor', async () => {
       const ids = new Set<string>()
       for (let i = 0; i < 5; i++) ids.add((await buildCustomer({ name: `Rüdiger Wanderfalke ${i}` })).id)

@@ -2,6 +2,7 @@ import {
   CreateCustomerInput,
   CreateOrganizationInput,
   Customer,
+  CustomerPage,
   CustomerQuery,
   IdParams,
   Organization,
@@ -26,7 +27,7 @@ const orgTags = ['organizations']
 export const customerRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/customers',
-    { schema: { tags, querystring: CustomerQuery, response: { 200: page(Customer) } } },
+    { schema: { tags, querystring: CustomerQuery, response: { 200: CustomerPage } } },
     async (req) => customers.listCustomers(req.ctx, req.query),
   )
   app.get(

@@ -21,6 +21,30 @@ export const spellingVariants = (q: string): string[] => {
   return [...new Set([base, toUmlauts, toDigraphs].map(foldName))]
 }
 
+/** At most this many spellings with swapped letters are tried: beyond, a query is no name typo. */
+const MAX_SWAPS = 24
+
+/**
+ * The folded spellings of a name query with two neighbouring letters of one word swapped back
+ * ("juila fischer" → "julia fischer", "jiula fischer", …): the typo trigrams forgive least,
+ * because a swap breaks up to three of a short word's trigrams. Tried only when the query itself
+ * finds nobody; empty when the query is too long to be a mistyped name.
+ */
+export const swappedLetterVariants = (q: string): string[] => {
+  const words = foldName(q.trim().replace(/\s+/g, ' ')).split(' ').filter(Boolean)
+  const out = new Set<string>()
+  words.forEach((word, w) => {
+    const letters = [...word]
+    for (let i = 0; i + 1 < letters.length; i++) {
+      if (letters[i] === letters[i + 1]) continue
+      const swapped = [...letters]
+      ;[swapped[i], swapped[i + 1]] = [swapped[i + 1]!, swapped[i]!]
+      out.add(words.map((x, j) => (j === w ? swapped.join('') : x)).join(' '))
+    }
+  })
+  return out.size <= MAX_SWAPS ? [...out] : []
+}
+
 /** A query that is meant as an email address rather than a name. */
 export const looksLikeEmail = (q: string) => /^[^\s@]+@[^\s@]+$/.test(q.trim())
 

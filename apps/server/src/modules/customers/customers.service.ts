@@ -22,6 +22,7 @@ import {
   encodeCursor,
   looksLikeEmail,
   spellingVariants,
+  swappedLetterVariants,
 } from './customers.search.ts'
 
 export type Page<T> = { items: T[]; nextCursor: string | null }
@@ -141,7 +142,10 @@ const cut = <R>(rows: R[], limit: number, cursorAfter: (last: R) => string) => {
  * spellings), members of organizations whose name matches, and the owner of `q` as an address.
  * Without: the list in name order. `email`, `phone` and `organizationId` narrow either.
  */
-export const listCustomers = async (ctx: Ctx, query: CustomerQuery): Promise<Page<Customer>> => {
+export const listCustomers = async (
+  ctx: Ctx,
+  query: CustomerQuery,
+): Promise<Page<Customer> & { match?: 'exact' | 'similar' }> => {
   authorize(ctx.actor, 'customer.read')
   const filter: repo.CustomerFilter = {
     email: query.email?.trim() ? query.email.trim().toLowerCase() : undefined,
@@ -161,8 +165,25 @@ export const listCustomers = async (ctx: Ctx, query: CustomerQuery): Promise<Pag
       offset,
       query.limit + 1,
     )
+    // Nobody by that name: the names two swapped letters away ("Juila" → Julia), one page.
+    if (rows.length === 0 && offset === 0) {
+      const swapped = swappedLetterVariants(q)
+      const similar =
+        swapped.length > 0
+          ? await repo.searchCustomers(
+              ctx.db,
+              { variants: swapped, organizations: [] },
+              filter,
+              0,
+              query.limit,
+            )
+          : []
+      if (similar.length > 0) {
+        return { items: await present(ctx, similar), nextCursor: null, match: 'similar' }
+      }
+    }
     const page = cut(rows, query.limit, () => encodeCursor({ o: offset + query.limit }))
-    return { items: await present(ctx, page.items), nextCursor: page.nextCursor }
+    return { items: await present(ctx, page.items), nextCursor: page.nextCursor, match: 'exact' }
   }
   const after = decodeKeysetCursor(query.cursor)
   const rows = await repo.listCustomers(

@@ -10,6 +10,7 @@ import {
   foldName,
   looksLikeEmail,
   spellingVariants,
+  swappedLetterVariants,
 } from './customers.search.ts'
 
 const staff = (role: 'agent' | 'supervisor' | 'admin'): Actor => ({
@@ -104,6 +105,25 @@ describe('spellingVariants', () => {
   it('gives one variant for a name without umlauts or digraphs', () => {
     expect(spellingVariants('Schmidt')).toEqual(['schmidt'])
     expect(spellingVariants('   ')).toEqual([])
+  })
+})
+
+describe('swappedLetterVariants', () => {
+  it('swaps each pair of neighbouring letters of one word at a time, folded', () => {
+    expect(swappedLetterVariants('Juila Fix')).toEqual([
+      'ujila fix',
+      'jiula fix',
+      'julia fix',
+      'juial fix',
+      'juila ifx',
+      'juila fxi',
+    ])
+    expect(swappedLetterVariants('Müll')).toEqual(['umll', 'mlul'])
+  })
+
+  it('gives nothing for a blank query or one too long to be a mistyped name', () => {
+    expect(swappedLetterVariants('  ')).toEqual([])
+    expect(swappedLetterVariants('Maximiliane Oberhuber-Rothenfels')).toEqual([])
   })
 })
 

@@ -6,7 +6,7 @@ import { tickets } from './tickets.tables.ts'
 export type TicketScope = { teamId: string | null; assigneeId: string | null }
 export type TicketAction = 'ticket.read' | 'ticket.update' | 'ticket.reply' | 'ticket.assign' | 'ticket.merge'
 
-const seesAll = (actor: Actor) => actor.kind === 'system' || actor.role === 'admin'
+export const seesAll = (actor: Actor) => actor.kind === 'system' || actor.role === 'admin'
 
 /**
  * Who sees a ticket: admins (and the desk itself) all; agents and supervisors the tickets of

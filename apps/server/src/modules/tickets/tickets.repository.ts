@@ -7,7 +7,7 @@ import { type DeskEvent, notifyPlaceholder } from '../../platform/events.ts'
 import { customers } from '../customers/customers.tables.ts'
 import { staffUsers } from '../staff/staff.tables.ts'
 import { teamMembers, teams } from '../teams/teams.tables.ts'
-import { visibleTo } from './tickets.policy.ts'
+import { seesAll, visibleTo } from './tickets.policy.ts'
 import { attachments, interactions, ticketEvents, tickets } from './tickets.tables.ts'
 
 /** Every column but the search text and its vector, which only the database reads. */
@@ -401,6 +401,27 @@ const candidateTextMatch = (q: string) => sql`(
   OR (cand.language = 'en' AND cand.search @@ websearch_to_tsquery('english', ${q}))
 )`
 
+/**
+ * The text match together with visibility, written so that each branch is answered by the
+ * `(team_id, search)` index: a staff member's team tickets and words come from the index at
+ * once, without reading every hit's row to check its team (which made common English word pairs
+ * slow at a million tickets). Tickets assigned to them outside their teams are the last branch.
+ */
+const visibleTextMatch = (actor: Actor, q: string): SQL => {
+  if (seesAll(actor)) return textMatch(q)
+  if (actor.kind !== 'staff') return sql`false`
+  const branches: SQL[] = []
+  if (actor.teamIds.length > 0) {
+    const team = inArray(tickets.teamId, actor.teamIds)
+    branches.push(
+      sql`(${team} AND ${tickets.search} @@ websearch_to_tsquery('german', ${q}) AND ${tickets.language} = 'de')`,
+      sql`(${team} AND ${tickets.search} @@ websearch_to_tsquery('english', ${q}) AND ${tickets.language} = 'en')`,
+    )
+  }
+  branches.push(sql`(${tickets.assigneeId} = ${actor.id} AND ${textMatch(q)})`)
+  return sql`(${sql.join(branches, sql` OR `)})`
+}
+
 /** Every condition of a list but the text: visibility, filters and the cursor. */
 const listConds = (actor: Actor, f: ListFilter): (SQL | undefined)[] => {
   const sortCol = f.sort === 'created' ? tickets.createdAt : tickets.updatedAt
@@ -461,12 +482,34 @@ export const listVisible = (db: Queryable, actor: Actor, f: ListFilter) => {
       ? walkedHits(db, actor, { ...f, q: f.q })
       : // OFFSET 0 keeps PostgreSQL from folding the hits into a walk of the list order (slow
         // exactly when hits are rare, which is when this plan is chosen).
-        sql`${tickets.id} IN (SELECT ${tickets.id} FROM ${tickets} WHERE ${where(textMatch(f.q), visibleTo(actor))} OFFSET 0)`
+        sql`${tickets.id} IN (SELECT ${tickets.id} FROM ${tickets} WHERE ${visibleTextMatch(actor, f.q)} OFFSET 0)`
     : undefined
   return ticketWithNames(db)
     .where(where(...listConds(actor, f), text))
     .orderBy(...listOrder(f))
     .limit(f.limit + 1)
+}
+
+/**
+ * Tickets of the list whose subject is spelt like the query, the most alike first: what a search
+ * with no exact hit offers instead ("Fahradschloss" finds "Fahrradschloss klemmt"). One page, no
+ * cursor; the trigram index on the subject collects the candidates, visibility and filters as in
+ * every list.
+ */
+export const listSimilarSubjects = (db: Queryable, actor: Actor, f: ListFilter & { q: string }) => {
+  const score = sql`word_similarity(${f.q}, ${tickets.subject})`
+  return ticketWithNames(db)
+    .where(
+      where(
+        ...listConds(actor, { ...f, after: undefined }),
+        // pg_trgm's word similarity (the share of the query's trigrams found in some stretch of
+        // the subject) of at least 0.6, its default: "Fahradschloss" is 0.81 alike "Fahrradschloss
+        // klemmt", unrelated subjects stay well below.
+        sql`${f.q} <% ${tickets.subject}`,
+      ),
+    )
+    .orderBy(desc(score), ...listOrder(f))
+    .limit(f.limit)
 }
 
 /**

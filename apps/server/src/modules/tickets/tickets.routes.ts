@@ -4,9 +4,8 @@ import {
   CreateTicketInput,
   IdParams,
   MergeTicketInput,
-  page,
-  Ticket,
   TicketDetail,
+  TicketPage,
   TicketQuery,
   TicketRefParams,
   UpdateTicketInput,
@@ -21,10 +20,8 @@ const tags = ['tickets']
 const ref = { params: TicketRefParams }
 
 export const ticketRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get(
-    '/tickets',
-    { schema: { tags, querystring: TicketQuery, response: { 200: page(Ticket) } } },
-    (req) => tickets.listTickets(req.ctx, req.query),
+  app.get('/tickets', { schema: { tags, querystring: TicketQuery, response: { 200: TicketPage } } }, (req) =>
+    tickets.listTickets(req.ctx, req.query),
   )
 
   app.post(

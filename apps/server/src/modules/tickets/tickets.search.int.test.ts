@@ -12,6 +12,8 @@ let agent: Actor
 const subjects: { id: string; subject: string }[] = []
 let shortTeam: string
 let otherTeamTicket: string
+let assignedElsewhere: string
+let english: string
 
 beforeAll(async () => {
   t = await startTestApp()
@@ -19,7 +21,11 @@ beforeAll(async () => {
   const short = await t.buildTeam()
   const other = await t.buildTeam()
   shortTeam = short.id
-  const staff = await t.buildStaff({ teams: [{ teamId: team.id }, { teamId: short.id }] })
+  // Also in the other team, but the actor below is not: a ticket assigned to them there stands for
+  // one they kept after leaving a team.
+  const staff = await t.buildStaff({
+    teams: [{ teamId: team.id }, { teamId: short.id }, { teamId: other.id }],
+  })
   agent = { kind: 'staff', id: staff.id, role: 'agent', teamIds: [team.id, short.id], supervisedTeamIds: [] }
   // Oldest first: the rare word lies outside the newest BUDGET tickets.
   const first = await t.buildTicket({ teamId: team.id, subject: 'Zahnradwechsel am Rennrad' })
@@ -31,6 +37,19 @@ beforeAll(async () => {
   }
   for (let i = 0; i < 3; i++) await t.buildTicket({ teamId: short.id, subject: `Bremse ${i} schleift` })
   otherTeamTicket = (await t.buildTicket({ teamId: other.id, subject: 'Zahnradwechsel geheim' })).id
+  // Another team's ticket assigned to the agent: visible, so searchable.
+  assignedElsewhere = (
+    await t.buildTicket({ teamId: other.id, subject: 'Kettenblatt verbogen', assigneeId: staff.id })
+  ).id
+  await t.buildTicket({ teamId: other.id, subject: 'Kettenblatt verbogen, zweites Mal' })
+  english = (
+    await t.buildTicket({
+      teamId: team.id,
+      subject: 'Broken chargers delivered',
+      text: 'The delivery was delayed and both chargers are broken.',
+      language: 'en',
+    })
+  ).id
 })
 
 afterAll(() => t?.close())
@@ -86,5 +105,47 @@ describe('full-text search plans', () => {
   it('inflected forms still match in the walk (German stemming)', async () => {
     const page = await search('Sattels')
     expect(page.items).toHaveLength(3)
+    expect(page.match).toBe('exact')
+  })
+
+  it('through the index: English words in the ticket language, and tickets assigned outside the teams', async () => {
+    // "deliveries" and "charger" stem to the words of the English ticket.
+    const en = await listTickets(
+      t.ctxAs(agent),
+      { q: 'delayed deliveries', sort: 'updated', limit: 3 },
+      {
+        walkBudget: 1,
+      },
+    )
+    expect(en.items.map((i) => i.id)).toEqual([english])
+    const elsewhere = await listTickets(
+      t.ctxAs(agent),
+      { q: 'Kettenblatt', sort: 'updated', limit: 3 },
+      {
+        walkBudget: 1,
+      },
+    )
+    expect(elsewhere.items.map((i) => i.id)).toEqual([assignedElsewhere])
+  })
+})
+
+describe('no exact hit: subjects spelt alike', () => {
+  it('a misspelt word finds the ticket, marked as similar, one page without a cursor', async () => {
+    const page = await search('Zahnradwechsl')
+    expect(page.match).toBe('similar')
+    expect(page.items.map((i) => i.id)).toEqual([subjects[0]!.id])
+    expect(page.nextCursor).toBeNull()
+  })
+
+  it("never another team's ticket, and the filters still hold", async () => {
+    expect((await search('Kettenblat')).items.map((i) => i.id)).toEqual([assignedElsewhere])
+    expect((await search('Zahnradwechsl', { teamId: shortTeam })).items).toEqual([])
+    expect((await search('Zahnradwechsl', { status: ['closed'] })).items).toEqual([])
+  })
+
+  it('nothing alike: an empty page', async () => {
+    const none = await search('Klingelton')
+    expect(none.items).toEqual([])
+    expect(none.match).toBe('exact')
   })
 })

@@ -558,11 +558,18 @@ export const listTickets = async (ctx: Ctx, query: TicketQuery, opts: { walkBudg
   ) {
     rows = await repo.listVisible(ctx.db, ctx.actor, { ...filter, searchPlan: 'collect' })
   }
+  // Nothing with these words: the tickets whose subject is spelt like them ("Fahradschloss").
+  if (query.q && rows.length === 0 && !query.cursor) {
+    const similar = await repo.listSimilarSubjects(ctx.db, ctx.actor, { ...filter, q: query.q })
+    if (similar.length > 0) {
+      return { items: similar.map(presentTicket), nextCursor: null, match: 'similar' as const }
+    }
+  }
   const items = rows.slice(0, query.limit)
   const last = items.at(-1)
   const nextCursor =
     rows.length > query.limit && last ? encodeCursor(sortKey(last.ticket, query.sort), last.ticket.id) : null
-  return { items: items.map(presentTicket), nextCursor }
+  return { items: items.map(presentTicket), nextCursor, ...(query.q ? { match: 'exact' as const } : {}) }
 }
 
 const sortKey = (ticket: repo.TicketRow, sort: TicketQuery['sort']) =>

@@ -120,6 +120,11 @@ export const tickets = pgTable(
     index('tickets_solved_at_idx').on(t.solvedAt).where(sql`status = 'solved'`),
     index('tickets_tags_idx').using('gin', t.tags),
     index('tickets_search_idx').using('gin', t.search),
+    // Team and words in one index (btree_gin): a staff member's search is answered by it without
+    // reading each hit's row to check its team.
+    index('tickets_team_search_idx').using('gin', t.teamId, t.search),
+    // Subjects spelt like a query that found nothing exactly (pg_trgm).
+    index('tickets_subject_trgm_idx').using('gin', sql`${t.subject} gin_trgm_ops`),
   ],
 )
 
