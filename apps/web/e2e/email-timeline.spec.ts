@@ -208,9 +208,13 @@ test('an email ticket: folded quote, reply delivery, auto-reply badge, a refused
   await expect(failed).toBeVisible()
   const [r, g, b] = (await failed.evaluate((el) => getComputedStyle(el).color)).match(/\d+/g)!.map(Number)
   expect(r! - Math.max(g!, b!), 'the failure is shown in red').toBeGreaterThan(80)
-  // The kind of failure in the reader's language, the server's own words beside it.
+  // The kind of failure in the reader's language; the server's own words only behind a labelled icon.
   await expect(secondStatus).toContainText('Empfängeradresse unbekannt')
-  await expect(secondStatus).toContainText('mailbox unavailable')
+  await expect(secondStatus).not.toContainText('mailbox unavailable')
+  await expect(secondStatus.getByTestId('delivery-server-words')).toHaveAttribute(
+    'aria-label',
+    /Antwort des Mailservers: .*mailbox unavailable/,
+  )
   const resend = secondStatus.getByRole('button', { name: 'Erneut senden' })
   await expect(resend).toBeVisible()
 

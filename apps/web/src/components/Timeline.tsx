@@ -87,10 +87,10 @@ const knownReason = (delivery: EmailDelivery) =>
     ? delivery.reason
     : undefined
 
-/** The mail server's own words, kept out of the way: behind an icon, only when no reason says more. */
+/** The mail server's own words for whoever diagnoses them, kept out of the way behind an icon. */
 const ServerWords = ({ delivery }: { delivery: EmailDelivery }) => {
   const { t } = useTranslation()
-  if (!delivery.error || (delivery.reason && delivery.reason !== 'other')) return null
+  if (!delivery.error) return null
   const label = `${t('timeline.delivery.serverSaid')}: ${delivery.error}`
   return (
     <Tooltip label={label} multiline maw={360} withArrow events={{ hover: true, focus: true, touch: true }}>
