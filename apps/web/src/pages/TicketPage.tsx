@@ -171,15 +171,16 @@ const TicketPage = () => {
     <Grid p="md" gap="md">
       <Grid.Col span={{ base: 12, md: 8 }}>
         <Stack gap="sm">
-          <Group justify="space-between" align="flex-start" wrap="nowrap">
-            <Stack gap={2}>
+          {/* On a narrow screen the pager moves below the subject instead of pushing the page wider. */}
+          <Group justify="space-between" align="flex-start" wrap="wrap" gap="xs">
+            <Stack gap={2} style={{ flex: '1 1 16rem', minWidth: 0 }}>
               <Group gap={6}>
                 <ChannelIcon channel={ticket.channel} />
                 <Text size="sm" c="dimmed">
                   #{ticket.number} · {t('ticket.created', { at: dateTime(ticket.createdAt, i18n.language) })}
                 </Text>
               </Group>
-              <Title order={1} size="h3" data-testid="ticket-subject">
+              <Title order={1} size="h3" style={{ overflowWrap: 'anywhere' }} data-testid="ticket-subject">
                 {ticket.subject}
               </Title>
             </Stack>
