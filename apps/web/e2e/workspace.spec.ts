@@ -164,3 +164,39 @@ test('the demo tickets with email replies show no red error notices', async ({ b
   expect(withReplies, 'demo tickets with a reply sent by email').toBeGreaterThan(0)
   await context.close()
 })
+
+test.describe('a search with a typo', () => {
+  test('offers tickets whose subject is spelt alike, and says so', async ({ browser }) => {
+    const ticket = await createTicket('Zahnkranz am Hinterrad quietscht')
+    const { context, page } = await signedIn(browser, state().agents[0]!)
+    await page.goto(`/inbox/search?q=${encodeURIComponent('Zahnkrnaz')}`)
+    await expect(page.getByTestId('search-similar')).toHaveText(
+      'Kein genauer Treffer für „Zahnkrnaz“. Tickets mit ähnlich geschriebenem Betreff:',
+    )
+    await expect(page.getByTestId('ticket-table')).toContainText(`#${ticket.number}`)
+    // An exact hit shows no such hint.
+    await page.goto(`/inbox/search?q=${encodeURIComponent('Zahnkranz')}`)
+    await expect(page.getByTestId('ticket-table')).toContainText(`#${ticket.number}`)
+    await expect(page.getByTestId('search-similar')).toHaveCount(0)
+    await context.close()
+  })
+
+  test('finds a customer with two letters swapped, and a name typed as a phone number gets a hint', async ({
+    browser,
+  }) => {
+    // A demo customer; "juila" keeps too few of the name's letter triples for the ordinary search.
+    const name = 'Julia Fischer'
+    const swapped = 'Juila Fischer'
+    const first = 'Julia'
+    const { context, page } = await signedIn(browser, state().agents[1]!, 'en-US')
+    await page.goto(`/customers?q=${encodeURIComponent(swapped)}`)
+    await expect(page.getByTestId('customers-similar')).toHaveText(
+      `No exact match for “${swapped}”. Customers with a similarly spelt name:`,
+    )
+    await expect(page.getByRole('link', { name })).toBeVisible()
+    await page.goto(`/customers?by=phone&q=${encodeURIComponent(first)}`)
+    await expect(page.getByTestId('customers-phone-hint')).toContainText('Enter a phone number')
+    await expect(page.getByRole('alert')).toHaveCount(0)
+    await context.close()
+  })
+})

@@ -44,7 +44,8 @@ export type InboundMessage = z.infer<typeof c.InboundMessage>
 export type InboundStatus = z.infer<typeof c.InboundStatus>
 export type MessageRetryOutcome = { status: string; ticketNumber: number | null; reason: string | null }
 
-export type Page<T> = { items: T[]; nextCursor: string | null }
+/** A page of a list; a search says whether it found exact matches or only similarly spelt ones. */
+export type Page<T> = { items: T[]; nextCursor: string | null; match?: 'exact' | 'similar' }
 
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const
 export const OPEN_STATUSES = ['new', 'open', 'pending', 'on_hold'] as const

@@ -1,4 +1,4 @@
-import { Anchor, Group, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core'
+import { Alert, Anchor, Group, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { IconSearch } from '@tabler/icons-react'
 import { useTranslation } from 'react-i18next'
@@ -14,14 +14,18 @@ const CustomersPage = () => {
   const mode = (params.get('by') as Mode | null) ?? 'name'
   const term = params.get('q') ?? ''
   const [debounced] = useDebouncedValue(term.trim(), 250)
-  const query = debounced
-    ? mode === 'email'
-      ? { email: debounced }
-      : mode === 'phone'
-        ? { phone: debounced }
-        : { q: debounced }
-    : {}
-  const list = useCustomers(query)
+  // A name typed while searching by phone is no number to look up: say what is expected instead.
+  const notAPhone = mode === 'phone' && !!debounced && (debounced.match(/\d/g)?.length ?? 0) < 3
+  const query =
+    debounced && !notAPhone
+      ? mode === 'email'
+        ? { email: debounced }
+        : mode === 'phone'
+          ? { phone: debounced }
+          : { q: debounced }
+      : {}
+  const list = useCustomers(query, !notAPhone)
+  const similar = !!debounced && list.data?.match === 'similar' && list.data.items.length > 0
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(params)
     next.set(key, value)
@@ -52,7 +56,21 @@ const CustomersPage = () => {
           data-testid="customer-search"
         />
       </Group>
-      {list.isError && <Text c="red">{list.error.message}</Text>}
+      {notAPhone && (
+        <Text c="dimmed" data-testid="customers-phone-hint">
+          {t('customers.phoneHint')}
+        </Text>
+      )}
+      {list.isError && !notAPhone && (
+        <Alert color="red" role="alert">
+          {list.error.message}
+        </Alert>
+      )}
+      {similar && (
+        <Text size="sm" c="dimmed" data-testid="customers-similar">
+          {t('customers.similar', { q: debounced })}
+        </Text>
+      )}
       <Table highlightOnHover aria-label={t('customers.title')}>
         <Table.Thead>
           <Table.Tr>
@@ -64,7 +82,7 @@ const CustomersPage = () => {
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {(list.data?.items ?? []).map((c) => (
+          {(notAPhone ? [] : (list.data?.items ?? [])).map((c) => (
             <Table.Tr key={c.id}>
               <Table.Td>
                 <Anchor component={Link} to={`/customers/${c.id}`} size="sm">
@@ -93,7 +111,9 @@ const CustomersPage = () => {
           ))}
         </Table.Tbody>
       </Table>
-      {list.isSuccess && list.data.items.length === 0 && <Text c="dimmed">{t('customers.none')}</Text>}
+      {list.isSuccess && !notAPhone && list.data.items.length === 0 && (
+        <Text c="dimmed">{t('customers.none')}</Text>
+      )}
     </Stack>
   )
 }

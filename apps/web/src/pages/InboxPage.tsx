@@ -291,137 +291,144 @@ export const InboxPage = () => {
       ) : view === 'search' && !searchQ ? (
         <Text c="dimmed">{t('inbox.searchEmpty')}</Text>
       ) : (
-        <Table
-          highlightOnHover
-          verticalSpacing={6}
-          aria-label={title}
-          data-testid="ticket-table"
-          layout={isPhone ? 'fixed' : 'auto'}
-        >
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={36}>
-                <Checkbox
-                  aria-label={t('inbox.selectAll')}
-                  checked={allSelected}
-                  indeterminate={selected.size > 0 && !allSelected}
-                  onChange={() => setSelected(allSelected ? new Set() : new Set(tickets.map((x) => x.id)))}
-                />
-              </Table.Th>
-              {isPhone ? (
-                <Table.Th>{t('inbox.col.ticket')}</Table.Th>
-              ) : (
-                <>
-                  <Table.Th>{t('inbox.col.number')}</Table.Th>
-                  <Table.Th>{t('inbox.col.subject')}</Table.Th>
-                  <Table.Th>{t('inbox.col.customer')}</Table.Th>
-                  <Table.Th>{t('inbox.col.channel')}</Table.Th>
-                  <Table.Th>{t('inbox.col.status')}</Table.Th>
-                  <Table.Th>{t('inbox.col.priority')}</Table.Th>
-                  <Table.Th>{t('inbox.col.assignee')}</Table.Th>
-                  <Table.Th>{t('inbox.col.waiting')}</Table.Th>
-                </>
-              )}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {tickets.map((ticket, i) => (
-              <Table.Tr
-                key={ticket.id}
-                ref={(el) => {
-                  rowRefs.current[i] = el
-                }}
-                className="ticket-row"
-                data-active={i === cursor}
-                data-testid="ticket-row"
-                tabIndex={i === cursor ? 0 : -1}
-                aria-selected={selected.has(ticket.id)}
-                onFocus={() => {
-                  setCursor(i)
-                  prefetch(ticket.number)
-                }}
-                onMouseEnter={() => prefetch(ticket.number)}
-                onClick={(e) => {
-                  if ((e.target as HTMLElement).closest('input,a,button')) return
-                  open(ticket)
-                }}
-              >
-                <Table.Td style={{ verticalAlign: isPhone ? 'top' : undefined }}>
+        <>
+          {view === 'search' && list.data?.pages[0]?.match === 'similar' && tickets.length > 0 && (
+            <Text size="sm" c="dimmed" data-testid="search-similar">
+              {t('inbox.similarSearch', { q: searchQ })}
+            </Text>
+          )}
+          <Table
+            highlightOnHover
+            verticalSpacing={6}
+            aria-label={title}
+            data-testid="ticket-table"
+            layout={isPhone ? 'fixed' : 'auto'}
+          >
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th w={36}>
                   <Checkbox
-                    aria-label={t('inbox.selectTicket', { number: ticket.number })}
-                    checked={selected.has(ticket.id)}
-                    onChange={() => toggle(ticket.id)}
+                    aria-label={t('inbox.selectAll')}
+                    checked={allSelected}
+                    indeterminate={selected.size > 0 && !allSelected}
+                    onChange={() => setSelected(allSelected ? new Set() : new Set(tickets.map((x) => x.id)))}
                   />
-                </Table.Td>
+                </Table.Th>
                 {isPhone ? (
-                  // On a phone one cell holds the whole ticket, in three short lines.
-                  <Table.Td>
-                    <Stack gap={4}>
-                      <Group gap="xs" wrap="nowrap" justify="space-between">
-                        <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
-                          <Anchor component={Link} to={`/tickets/${ticket.number}`} size="sm">
-                            #{ticket.number}
-                          </Anchor>
-                          <Text size="sm" c="dimmed" truncate="end">
-                            {ticket.customer.name}
-                          </Text>
-                        </Group>
-                        <WaitingCell ticket={ticket} lang={i18n.language} />
-                      </Group>
-                      <Text size="sm" fw={ticket.status === 'new' ? 700 : 400} lineClamp={2}>
-                        {ticket.subject}
-                      </Text>
-                      <Group gap={6}>
-                        <ChannelIcon channel={ticket.channel} size={14} />
-                        <StatusBadge status={ticket.status} />
-                        <PriorityBadge priority={ticket.priority} />
-                        <Text size="xs" c="dimmed">
-                          {ticket.assignee?.name ?? t('ticket.unassigned')}
-                        </Text>
-                      </Group>
-                    </Stack>
-                  </Table.Td>
+                  <Table.Th>{t('inbox.col.ticket')}</Table.Th>
                 ) : (
                   <>
-                    <Table.Td style={whole}>
-                      <Anchor component={Link} to={`/tickets/${ticket.number}`} size="sm">
-                        #{ticket.number}
-                      </Anchor>
-                    </Table.Td>
-                    {/* The subject takes the room the other columns leave, and is cut at its end. */}
-                    <Table.Td style={{ width: '100%', maxWidth: 0 }}>
-                      <Text size="sm" fw={ticket.status === 'new' ? 700 : 400} truncate="end">
-                        {ticket.subject}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" truncate="end" maw={200}>
-                        {ticket.customer.name}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <ChannelIcon channel={ticket.channel} />
-                    </Table.Td>
-                    <Table.Td style={whole}>
-                      <StatusBadge status={ticket.status} />
-                    </Table.Td>
-                    <Table.Td style={whole}>
-                      <PriorityBadge priority={ticket.priority} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" truncate="end" maw={160}>
-                        {ticket.assignee?.name ?? '–'}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td style={whole}>
-                      <WaitingCell ticket={ticket} lang={i18n.language} />
-                    </Table.Td>
+                    <Table.Th>{t('inbox.col.number')}</Table.Th>
+                    <Table.Th>{t('inbox.col.subject')}</Table.Th>
+                    <Table.Th>{t('inbox.col.customer')}</Table.Th>
+                    <Table.Th>{t('inbox.col.channel')}</Table.Th>
+                    <Table.Th>{t('inbox.col.status')}</Table.Th>
+                    <Table.Th>{t('inbox.col.priority')}</Table.Th>
+                    <Table.Th>{t('inbox.col.assignee')}</Table.Th>
+                    <Table.Th>{t('inbox.col.waiting')}</Table.Th>
                   </>
                 )}
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {tickets.map((ticket, i) => (
+                <Table.Tr
+                  key={ticket.id}
+                  ref={(el) => {
+                    rowRefs.current[i] = el
+                  }}
+                  className="ticket-row"
+                  data-active={i === cursor}
+                  data-testid="ticket-row"
+                  tabIndex={i === cursor ? 0 : -1}
+                  aria-selected={selected.has(ticket.id)}
+                  onFocus={() => {
+                    setCursor(i)
+                    prefetch(ticket.number)
+                  }}
+                  onMouseEnter={() => prefetch(ticket.number)}
+                  onClick={(e) => {
+                    if ((e.target as HTMLElement).closest('input,a,button')) return
+                    open(ticket)
+                  }}
+                >
+                  <Table.Td style={{ verticalAlign: isPhone ? 'top' : undefined }}>
+                    <Checkbox
+                      aria-label={t('inbox.selectTicket', { number: ticket.number })}
+                      checked={selected.has(ticket.id)}
+                      onChange={() => toggle(ticket.id)}
+                    />
+                  </Table.Td>
+                  {isPhone ? (
+                    // On a phone one cell holds the whole ticket, in three short lines.
+                    <Table.Td>
+                      <Stack gap={4}>
+                        <Group gap="xs" wrap="nowrap" justify="space-between">
+                          <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
+                            <Anchor component={Link} to={`/tickets/${ticket.number}`} size="sm">
+                              #{ticket.number}
+                            </Anchor>
+                            <Text size="sm" c="dimmed" truncate="end">
+                              {ticket.customer.name}
+                            </Text>
+                          </Group>
+                          <WaitingCell ticket={ticket} lang={i18n.language} />
+                        </Group>
+                        <Text size="sm" fw={ticket.status === 'new' ? 700 : 400} lineClamp={2}>
+                          {ticket.subject}
+                        </Text>
+                        <Group gap={6}>
+                          <ChannelIcon channel={ticket.channel} size={14} />
+                          <StatusBadge status={ticket.status} />
+                          <PriorityBadge priority={ticket.priority} />
+                          <Text size="xs" c="dimmed">
+                            {ticket.assignee?.name ?? t('ticket.unassigned')}
+                          </Text>
+                        </Group>
+                      </Stack>
+                    </Table.Td>
+                  ) : (
+                    <>
+                      <Table.Td style={whole}>
+                        <Anchor component={Link} to={`/tickets/${ticket.number}`} size="sm">
+                          #{ticket.number}
+                        </Anchor>
+                      </Table.Td>
+                      {/* The subject takes the room the other columns leave, and is cut at its end. */}
+                      <Table.Td style={{ width: '100%', maxWidth: 0 }}>
+                        <Text size="sm" fw={ticket.status === 'new' ? 700 : 400} truncate="end">
+                          {ticket.subject}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm" truncate="end" maw={200}>
+                          {ticket.customer.name}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <ChannelIcon channel={ticket.channel} />
+                      </Table.Td>
+                      <Table.Td style={whole}>
+                        <StatusBadge status={ticket.status} />
+                      </Table.Td>
+                      <Table.Td style={whole}>
+                        <PriorityBadge priority={ticket.priority} />
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm" truncate="end" maw={160}>
+                          {ticket.assignee?.name ?? '–'}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td style={whole}>
+                        <WaitingCell ticket={ticket} lang={i18n.language} />
+                      </Table.Td>
+                    </>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </>
       )}
       {list.isSuccess && tickets.length === 0 && (
         <Text c="dimmed" data-testid="inbox-empty">
