@@ -43,18 +43,27 @@ where
       WHERE
         (
           (
-            (
-              "tickets"."language" = 'de'
-              AND "tickets"."search" @@ websearch_to_tsquery('german', $4)
-            )
-            OR (
-              "tickets"."language" = 'en'
-              AND "tickets"."search" @@ websearch_to_tsquery('english', $5)
-            )
+            "tickets"."team_id" in ($4, $5)
+            AND "tickets"."search" @@ websearch_to_tsquery('german', $6)
+            AND "tickets"."language" = 'de'
           )
-          and (
-            "tickets"."team_id" in ($6, $7)
-            or "tickets"."assignee_id" = $8
+          OR (
+            "tickets"."team_id" in ($7, $8)
+            AND "tickets"."search" @@ websearch_to_tsquery('english', $9)
+            AND "tickets"."language" = 'en'
+          )
+          OR (
+            "tickets"."assignee_id" = $10
+            AND (
+              (
+                "tickets"."language" = 'de'
+                AND "tickets"."search" @@ websearch_to_tsquery('german', $11)
+              )
+              OR (
+                "tickets"."language" = 'en'
+                AND "tickets"."search" @@ websearch_to_tsquery('english', $12)
+              )
+            )
           )
         )
       OFFSET
@@ -65,5 +74,5 @@ order by
   "tickets"."updated_at" desc,
   "tickets"."id" desc
 limit
-  $9;
--- params: ["00000000-0000-7000-8000-0000000000t1","00000000-0000-7000-8000-0000000000t2","00000000-0000-7000-8000-00000000000a","Rücksendung","Rücksendung","00000000-0000-7000-8000-0000000000t1","00000000-0000-7000-8000-0000000000t2","00000000-0000-7000-8000-00000000000a",26]
+  $13;
+-- params: ["00000000-0000-7000-8000-0000000000t1","00000000-0000-7000-8000-0000000000t2","00000000-0000-7000-8000-00000000000a","00000000-0000-7000-8000-0000000000t1","00000000-0000-7000-8000-0000000000t2","Rücksendung","00000000-0000-7000-8000-0000000000t1","00000000-0000-7000-8000-0000000000t2","Rücksendung","00000000-0000-7000-8000-00000000000a","Rücksendung","Rücksendung",26]
