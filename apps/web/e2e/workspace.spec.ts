@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test'
-import { api, createTicket, signedIn, state } from './fixtures.ts'
+import { api, createTicket, newContext, signedIn, state } from './fixtures.ts'
 
 /**
  * The account's own language wins over the browser's; the admin's is English. Switches it in the
@@ -199,4 +199,54 @@ test.describe('a search with a typo', () => {
     await expect(page.getByRole('alert')).toHaveCount(0)
     await context.close()
   })
+})
+
+test.describe('a first visit', () => {
+  test('the sign-in page asks for nothing it may not see, and its password button says what it does', async ({
+    browser,
+  }) => {
+    const context = await newContext(browser, 'de-DE')
+    const page = await context.newPage()
+    const refused: string[] = []
+    page.on('response', (res) => {
+      if (res.status() >= 400) refused.push(`${res.status()} ${new URL(res.url()).pathname}`)
+    })
+    const consoleErrors: string[] = []
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(msg.text())
+    })
+    await page.goto('/')
+    await expect(page).toHaveURL(/\/sign-in/)
+    const toggle = page.getByRole('button', { name: 'Passwort anzeigen' })
+    await expect(toggle).toBeVisible()
+    await page.locator('input[type="password"]').fill('geheim')
+    await toggle.click()
+    await expect(page.getByRole('button', { name: 'Passwort verbergen' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    )
+    await expect(page.locator('input[type="text"][autocomplete="current-password"]')).toHaveValue('geheim')
+    expect(refused).toEqual([])
+    expect(consoleErrors).toEqual([])
+    await context.close()
+  })
+})
+
+test('taking a ticket a colleague has just taken says who has it, and takes nothing from them', async ({
+  browser,
+}) => {
+  const s = state()
+  const ticket = await createTicket('Wer übernimmt die Speichen?', { assigneeId: null })
+  const { context, page } = await signedIn(browser, s.agents[0]!)
+  // No live updates reach this page, so it still shows the ticket unassigned when the colleague takes it.
+  await page.routeWebSocket(/\/api\/v1\/live/, () => {})
+  await page.goto(`/tickets/${ticket.number}`)
+  await expect(page.getByTestId('ticket-assignee')).toHaveText('Nicht zugewiesen')
+  await api('POST', `/tickets/${ticket.id}/assign`, { assigneeId: s.agents[1]!.id, expectAssigneeId: null })
+  await page.getByTestId('ticket-take').click()
+  await expect(page.getByText(`Bereits übernommen von ${s.agents[1]!.name}.`)).toBeVisible()
+  await expect(page.getByTestId('ticket-assignee')).toHaveText(s.agents[1]!.name)
+  const after = await api<{ assignee: { id: string } | null }>('GET', `/tickets/${ticket.id}`)
+  expect(after.assignee?.id).toBe(s.agents[1]!.id)
+  await context.close()
 })

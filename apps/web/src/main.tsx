@@ -14,6 +14,7 @@ import { ApiError } from './api/client.ts'
 import { prefetchDeskStart } from './api/queries.ts'
 import { i18n } from './i18n/index.ts'
 import { MINE_QUERY } from './lib/views.ts'
+import { probablySignedIn } from './session.tsx'
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -26,7 +27,7 @@ const queryClient = new QueryClient({
   },
 })
 
-if (window.location.pathname === '/' || window.location.pathname === '/inbox/mine') {
+if (probablySignedIn() && (window.location.pathname === '/' || window.location.pathname === '/inbox/mine')) {
   prefetchDeskStart(queryClient, MINE_QUERY)
 }
 

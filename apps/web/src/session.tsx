@@ -18,15 +18,42 @@ const SessionContext = createContext<Session | undefined>(undefined)
 
 export const SESSION_KEY = ['session'] as const
 
-/** The session from the cookie, or null when not signed in. */
+/**
+ * Whether this browser was signed in when last seen: the desk's first lists are fetched together
+ * with the session only then, so the sign-in page asks for nothing it may not see. A hint, never
+ * a permission: the server decides on every request.
+ */
+const SIGNED_IN_HINT = 'tresen.signed-in'
+const remember = (signedIn: boolean) => {
+  try {
+    if (signedIn) localStorage.setItem(SIGNED_IN_HINT, '1')
+    else localStorage.removeItem(SIGNED_IN_HINT)
+  } catch {
+    // Storage may be unavailable (private mode); the hint is only an optimization.
+  }
+}
+export const probablySignedIn = () => {
+  try {
+    return localStorage.getItem(SIGNED_IN_HINT) === '1'
+  } catch {
+    return false
+  }
+}
+
+/** The session from the cookie, or null when not signed in (the server answers 204). */
 export const useSessionQuery = () =>
   useQuery({
     queryKey: SESSION_KEY,
     queryFn: async () => {
       try {
-        return await api<SessionInfo>('/auth/session')
+        const info = (await api<SessionInfo | undefined>('/auth/session')) ?? null
+        remember(info !== null)
+        return info
       } catch (err) {
-        if (err instanceof ApiError && err.status === 401) return null
+        if (err instanceof ApiError && err.status === 401) {
+          remember(false)
+          return null
+        }
         throw err
       }
     },
@@ -35,6 +62,7 @@ export const useSessionQuery = () =>
   })
 
 export const applySession = (info: SessionInfo) => {
+  remember(true)
   setCsrfToken(info.csrfToken)
   void setLanguage(info.user.language)
 }
@@ -44,6 +72,7 @@ export const SessionProvider = ({ info, children }: { info: SessionInfo; childre
   useEffect(() => applySession(info), [info])
   useEffect(() => {
     const stop = onUnauthorized(() => {
+      remember(false)
       queryClient.setQueryData(SESSION_KEY, null)
     })
     return () => {
@@ -54,6 +83,7 @@ export const SessionProvider = ({ info, children }: { info: SessionInfo; childre
     try {
       await api('/auth/sign-out', { method: 'POST' })
     } finally {
+      remember(false)
       setCsrfToken('')
       queryClient.clear()
       queryClient.setQueryData(SESSION_KEY, null)

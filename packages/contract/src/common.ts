@@ -17,6 +17,8 @@ export const Problem = z.object({
   instance: z.string().optional(),
   requestId: z.string().optional(),
   errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
+  /** Values a client needs to say the error in its own words, e.g. who took a ticket. */
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 })
 export type Problem = z.infer<typeof Problem>
 

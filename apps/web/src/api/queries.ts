@@ -7,7 +7,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query'
 import type { SavedView } from '../lib/views.ts'
-import { api } from './client.ts'
+import { ApiError, api } from './client.ts'
 import type {
   AddInteractionInput,
   ApiToken,
@@ -116,10 +116,16 @@ export const useTicketMutations = (ref: string | number) => {
       api<TicketDetail>(`/tickets/${ref}`, { method: 'PATCH', body: input }),
     onSuccess: store,
   })
+  const queryClient = useQueryClient()
   const assign = useMutation({
     mutationFn: (input: AssignTicketInput) =>
       api<TicketDetail>(`/tickets/${ref}/assign`, { method: 'POST', body: input }),
     onSuccess: store,
+    // Taken by someone else meanwhile: show who has it now.
+    onError: (err) => {
+      if (err instanceof ApiError && err.status === 409)
+        void queryClient.invalidateQueries({ queryKey: keys.ticket(ref) })
+    },
   })
   const addInteraction = useMutation({
     mutationFn: ({ input, files }: { input: AddInteractionInput; files: File[] }) => {

@@ -4,7 +4,6 @@ import {
   Code,
   Group,
   Paper,
-  PasswordInput,
   Select,
   Stack,
   Table,
@@ -19,6 +18,7 @@ import { useTranslation } from 'react-i18next'
 import { api, setCsrfToken } from '../api/client.ts'
 import { useTokenMutations, useTokens } from '../api/queries.ts'
 import type { Me } from '../api/types.ts'
+import { PasswordField } from '../components/PasswordField.tsx'
 import { setLanguage, type UiLanguage } from '../i18n/index.ts'
 import { dateTime } from '../lib/format.ts'
 import { SESSION_KEY, useSession } from '../session.tsx'
@@ -119,14 +119,14 @@ const ProfilePage = () => {
                 {changePassword.error.message}
               </Alert>
             )}
-            <PasswordInput
+            <PasswordField
               label={t('profile.currentPassword')}
               value={current}
               onChange={(e) => setCurrent(e.currentTarget.value)}
               autoComplete="current-password"
               required
             />
-            <PasswordInput
+            <PasswordField
               label={t('profile.newPassword')}
               description={t('profile.passwordRule')}
               value={next}

@@ -1,21 +1,11 @@
-import {
-  Alert,
-  Button,
-  Center,
-  Group,
-  Paper,
-  PasswordInput,
-  SegmentedControl,
-  Stack,
-  TextInput,
-  Title,
-} from '@mantine/core'
+import { Alert, Button, Center, Group, Paper, SegmentedControl, Stack, TextInput, Title } from '@mantine/core'
 import { useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate, useSearchParams } from 'react-router'
 import { ApiError, api } from '../api/client.ts'
 import type { SessionInfo } from '../api/types.ts'
+import { PasswordField } from '../components/PasswordField.tsx'
 import { setLanguage, type UiLanguage } from '../i18n/index.ts'
 import { applySession, SESSION_KEY } from '../session.tsx'
 
@@ -87,7 +77,7 @@ export const SignInPage = () => {
                 onChange={(e) => setEmail(e.currentTarget.value)}
                 autoFocus
               />
-              <PasswordInput
+              <PasswordField
                 label={t('signIn.password')}
                 autoComplete="current-password"
                 required

@@ -230,8 +230,25 @@ const TicketPage = () => {
                 leftSection={<IconUserCheck size={14} aria-hidden />}
                 onClick={() => {
                   if (ticket.assignee) setTransferOpen(true)
-                  else mutations.assign.mutate({ assigneeId: me.id }, { onError: fail })
+                  // Taking says what it expects: should a colleague have taken it meanwhile, it fails
+                  // with their name instead of silently taking it from them.
+                  else
+                    mutations.assign.mutate(
+                      { assigneeId: me.id, expectAssigneeId: null },
+                      {
+                        onError: (err) =>
+                          err instanceof ApiError && err.code === 'ticket.already_taken'
+                            ? notifications.show({
+                                color: 'yellow',
+                                message: err.problem?.params?.name
+                                  ? t('ticket.alreadyTakenBy', { name: err.problem.params.name })
+                                  : t('ticket.alreadyTaken'),
+                              })
+                            : fail(err),
+                      },
+                    )
                 }}
+                data-testid="ticket-take"
               >
                 {t('ticket.take')}
               </Button>

@@ -58,6 +58,42 @@ describe('auth', () => {
     expect(bad.statusCode).toBe(401)
   })
 
+  it('answers the session question without a session with 204, not an error', async () => {
+    const none = await t.app.inject({ method: 'GET', url: '/api/v1/auth/session' })
+    expect(none.statusCode).toBe(204)
+    expect(none.body).toBe('')
+    // An ended or forged session cookie is no session either.
+    const forged = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/session',
+      cookies: { 'tresen.session_token': 'forged.value' },
+    })
+    expect(forged.statusCode).toBe(204)
+    // A token that does not work is an error the caller should hear of.
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/session',
+      headers: { authorization: 'Bearer tresen_nope' },
+    })
+    expect(bad.statusCode).toBe(401)
+    expect(bad.json().code).toBe('auth.unauthenticated')
+    // Signed in, it tells who and the CSRF token.
+    const agent = await t.buildStaff()
+    const signedIn = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/sign-in',
+      payload: { email: agent.email, password: agent.password },
+    })
+    const cookie = signedIn.cookies.find((c) => c.name === 'tresen.session_token')!
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/session',
+      cookies: { [cookie.name]: cookie.value },
+    })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toMatchObject({ user: { email: agent.email }, csrfToken: expect.any(String) })
+  })
+
   it('accepts a personal API token as Bearer and stores only its hash', async () => {
     const agent = await t.buildStaff()
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: agent.headers })

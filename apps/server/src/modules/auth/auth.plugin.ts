@@ -16,6 +16,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes that need no signed-in caller (sign-in, health). */
     public?: boolean
+    /** Reading routes that also answer a caller without a session (no `req.auth`); a bad token still gets 401. */
+    optionalAuth?: boolean
   }
   interface FastifyRequest {
     auth?: Authenticated
@@ -77,7 +79,12 @@ export const authPlugin = fp(
     app.addHook('onRequest', async (req, reply) => {
       if (req.routeOptions.config?.public || !req.url.startsWith('/api/v1/')) return
       const auth = await authenticate(opts.deps, toWebHeaders(req), opts.clock.now(), cache)
-      if (!auth) throw new AppError('auth.unauthenticated')
+      if (!auth) {
+        // A token that does not work is the caller's mistake to hear of; no session is not.
+        const optional = req.routeOptions.config?.optionalAuth && SAFE_METHODS.has(req.method)
+        if (optional && !req.headers.authorization) return
+        throw new AppError('auth.unauthenticated')
+      }
       if (auth.via === 'session' && !SAFE_METHODS.has(req.method)) {
         const given = req.headers['x-csrf-token']
         if (

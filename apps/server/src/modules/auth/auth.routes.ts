@@ -41,10 +41,25 @@ export const authRoutes: FastifyPluginAsyncZod<{ deps: auth.AuthDeps }> = async 
     return noContent(reply)
   })
 
-  app.get('/auth/session', { schema: { tags, response: { 200: SessionInfo } } }, async (req) => ({
-    user: auth.toMe(req.auth!.staff),
-    csrfToken: req.auth!.sessionToken ? auth.csrfTokenFor(deps.secret, req.auth!.sessionToken) : '',
-  }))
+  // Not signed in is an answer here, not an error: the web app asks before it shows sign-in.
+  app.get(
+    '/auth/session',
+    {
+      config: { optionalAuth: true },
+      schema: {
+        tags,
+        description: 'The caller\'s session; 204 when the request carries no valid session or token.',
+        response: { 200: SessionInfo, 204: z.null() },
+      },
+    },
+    async (req, reply) => {
+      if (!req.auth) return noContent(reply)
+      return {
+        user: auth.toMe(req.auth.staff),
+        csrfToken: req.auth.sessionToken ? auth.csrfTokenFor(deps.secret, req.auth.sessionToken) : '',
+      }
+    },
+  )
 
   app.get('/me', { schema: { tags, response: { 200: Me } } }, async (req) => auth.toMe(req.auth!.staff))
 

@@ -6,7 +6,6 @@ import {
   List,
   Modal,
   NumberInput,
-  PasswordInput,
   Select,
   SimpleGrid,
   Stack,
@@ -21,6 +20,7 @@ import { useTranslation } from 'react-i18next'
 import { ApiError } from '../../api/client.ts'
 import { useTeams } from '../../api/queries.ts'
 import type { ConnectionCheck, EmailChannel } from '../../api/types.ts'
+import { PasswordField } from '../../components/PasswordField.tsx'
 import { type FieldErrors, fieldErrors } from '../../lib/field-errors.ts'
 import { useEmailMutations } from './api.ts'
 import { ConnectionCheckResults } from './ConnectionCheckResults.tsx'
@@ -140,7 +140,7 @@ const ServerFields = ({
                   {t('email.form.tokenFromOAuth')}
                 </Text>
               ) : (
-                <PasswordInput
+                <PasswordField
                   label={value.auth === 'oauth2' ? t('email.form.token') : t('email.form.password')}
                   description={
                     secretHint ?? (value.auth === 'oauth2' ? t('email.form.tokenStaticHint') : undefined)
@@ -261,7 +261,7 @@ const OAuthFields = ({
             autoComplete="off"
             data-testid="oauth-clientId"
           />
-          <PasswordInput
+          <PasswordField
             label={t('email.form.clientSecret')}
             description={secretHint('clientSecret')}
             value={value.clientSecret}
@@ -270,7 +270,7 @@ const OAuthFields = ({
             autoComplete="new-password"
             data-testid="oauth-clientSecret"
           />
-          <PasswordInput
+          <PasswordField
             label={t('email.form.refreshToken')}
             description={secretHint('refreshToken') ?? t('email.form.refreshTokenHint')}
             value={value.refreshToken}
