@@ -109,10 +109,7 @@ const mapConflicts = async <T>(work: Promise<T>): Promise<T> => {
 const present = async (ctx: Ctx, rows: repo.CustomerRow[]): Promise<Customer[]> => {
   const ids = rows.map((r) => r.id)
   const orgIds = [...new Set(rows.flatMap((r) => (r.organizationId ? [r.organizationId] : [])))]
-  // One after another: inside a transaction all queries share one connection.
-  const emails = await repo.emailsOf(ctx.db, ids)
-  const phones = await repo.phonesOf(ctx.db, ids)
-  const orgs = await repo.organizationsByIds(ctx.db, orgIds)
+  const { emails, phones, organizations: orgs } = await repo.detailsOf(ctx.db, ids, orgIds)
   const orgById = new Map(orgs.map((o) => [o.id, o]))
   return rows.map((row) => {
     const record: CustomerRecord = {
