@@ -12,7 +12,8 @@ import { attachmentsDir } from './context.ts'
 /** The PostgreSQL extensions the migrations create: trigram search and GIN over plain columns. */
 const EXTENSIONS = ['pg_trgm', 'btree_gin'] as const
 
-export type Check = { name: string; ok: boolean; detail?: string }
+/** One check; a warning (`warn`) is printed as such but does not fail the doctor. */
+export type Check = { name: string; ok: boolean; warn?: boolean; detail?: string }
 
 const MIN_PG_VERSION = 150000
 const TEXT_SEARCH_CONFIGS = ['german', 'english']
@@ -79,6 +80,22 @@ const databaseChecks = async (runtime: Runtime): Promise<Check[]> => {
         : 'missing; "tresen migrate" creates it (needs the contrib package on an external server)',
     })
   }
+  // Migration 0006 gives these operators their real cost, when the database user may (see there).
+  const costs = await db.execute<{ proname: string; procost: number }>(
+    sql`SELECT proname, procost FROM pg_proc
+         WHERE proname IN ('word_similarity_op', 'word_similarity_commutator_op')`,
+  )
+  const cheap = costs.rows.filter((r) => Number(r.procost) < 1000).map((r) => r.proname)
+  if (costs.rows.length > 0)
+    checks.push({
+      name: 'name search uses its trigram indexes',
+      ok: true,
+      warn: cheap.length > 0,
+      detail:
+        cheap.length > 0
+          ? `pg_trgm's ${cheap.join(' and ')} keep their default cost, so on small tables name searches read every row; as the database's owner run: ${cheap.map((f) => `ALTER FUNCTION ${f}(text, text) COST 1000;`).join(' ')}`
+          : undefined,
+    })
   const configs = await db.execute<{ cfgname: string }>(
     sql`SELECT cfgname FROM pg_ts_config WHERE cfgname IN ('german', 'english')`,
   )
@@ -154,7 +171,7 @@ export const runChecks = async (): Promise<Check[]> => {
 export const doctor = async () => {
   const checks = await runChecks()
   for (const c of checks) {
-    process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name}${c.detail ? `: ${c.detail}` : ''}\n`)
+    process.stdout.write(`${c.ok ? (c.warn ? '!' : '✓') : '✗'} ${c.name}${c.detail ? `: ${c.detail}` : ''}\n`)
   }
   const failed = checks.filter((c) => !c.ok).length
   process.stdout.write(failed === 0 ? 'All checks passed.\n' : `${failed} check(s) failed.\n`)
