@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIn, startTestApp, type TestApp } from '../../../test/harness.ts'
 import { inTransaction } from '../../platform/context.ts'
+import { archiveTeam } from '../teams/index.ts'
 import { mergeTicket, ticketMail } from './index.ts'
 
 let t: TestApp
@@ -415,6 +416,24 @@ describe('tickets', () => {
     expect((await api('GET', '/tickets?status=bogus', agent.headers)).statusCode).toBe(400)
   })
 
+  it('opens no ticket in an archived team, not even for an admin', async () => {
+    const admin = await t.buildStaff({ role: 'admin' })
+    const team = await t.buildTeam()
+    await archiveTeam(t.ctxAs(), team.id)
+    const customer = await t.buildCustomer()
+    const res = await api('POST', '/tickets', admin.headers, {
+      subject: 'x',
+      customerId: customer.id,
+      teamId: team.id,
+    })
+    expect(res.statusCode).toBe(404)
+    expect(res.json()).toMatchObject({ code: 'team.not_found', errors: [{ pointer: '/body/teamId' }] })
+    const n = await t.database.pool.query('SELECT count(*)::int AS n FROM tickets WHERE customer_id = $1', [
+      customer.id,
+    ])
+    expect(n.rows[0].n).toBe(0)
+  })
+
   it('rejects bad input with problem+json and writes nothing', async () => {
     const customer = await t.buildCustomer()
     const before = await t.database.pool.query('SELECT count(*)::int AS n FROM tickets')
@@ -425,6 +444,11 @@ describe('tickets', () => {
       [{ subject: 'x', customerId: 'not-a-uuid' }, 400, '/body/customerId'],
       [{ subject: 'x', customerId: '0190a000-0000-7000-8000-000000000000' }, 404, '/body/customerId'],
       [{ subject: 'x', customerId: customer.id, teamId: teamB.id }, 404, '/body/teamId'],
+      [
+        { subject: 'x', customerId: customer.id, teamId: '0190a000-0000-7000-8000-000000000001' },
+        404,
+        '/body/teamId',
+      ],
       [{ subject: 'x', customerId: customer.id, status: 'archived' }, 400, '/body/status'],
       [{ subject: 'x', customerId: customer.id, number: 1 }, 400, '/body'],
       [{ subject: 'x', customerId: customer.id, id: '0190a000-0000-7000-8000-000000000000' }, 400, '/body'],

@@ -10,6 +10,8 @@ import { teamMembers, teams } from '../teams/teams.tables.ts'
 import { seesAll, visibleTo } from './tickets.policy.ts'
 import { attachments, interactions, ticketEvents, tickets } from './tickets.tables.ts'
 
+type CustomerRow = typeof customers.$inferSelect
+
 /** Every column but the search text and its vector, which only the database reads. */
 const { content: _content, search: _search, ...ticketColumns } = getTableColumns(tickets)
 export type TicketRow = Omit<typeof tickets.$inferSelect, 'content' | 'search'>
@@ -301,12 +303,27 @@ export const moveTimeline = async (db: Queryable, fromId: string, toId: string) 
   await db.update(tickets).set({ mergedIntoId: toId }).where(eq(tickets.mergedIntoId, fromId))
 }
 
-export const customerById = async (db: Queryable, id: string) => {
-  const [row] = await db
-    .select({ id: customers.id, name: customers.name, language: customers.language })
-    .from(customers)
-    .where(eq(customers.id, id))
-  return row
+/**
+ * What opening a ticket checks first, in one round trip: the customer (with the language the
+ * ticket takes by default) and whether the team exists and is not archived.
+ */
+export const creationScope = async (db: Queryable, customerId: string, teamId: string | null) => {
+  const [row] = await executeShaped<{ customer_language: string | null; team_ok: boolean }>(
+    db,
+    'ticket_creation_scope',
+    '',
+    () => sql`SELECT
+      (SELECT ${customers.language} FROM ${customers} WHERE ${customers.id} = ${sql.placeholder('customerId')}::uuid) AS customer_language,
+      EXISTS (SELECT 1 FROM ${teams} WHERE ${teams.id} = ${sql.placeholder('teamId')}::uuid AND ${teams.archivedAt} IS NULL) AS team_ok`,
+    { customerId, teamId },
+  )
+  return {
+    customer:
+      row!.customer_language === null
+        ? undefined
+        : { id: customerId, language: row!.customer_language as CustomerRow['language'] },
+    teamExists: row!.team_ok,
+  }
 }
 
 export const teamExists = async (db: Queryable, id: string) => {
@@ -565,6 +582,64 @@ export const findAttachment = async (db: Queryable, actor: Actor, id: string) =>
     .innerJoin(tickets, eq(tickets.id, attachments.ticketId))
     .where(where(eq(attachments.id, id), visibleTo(actor)))
   return row?.attachment
+}
+
+/**
+ * The four reads of a ticket's page as prepared statements of the pool (built once by the query
+ * builder, parsed once per connection), run at once. Visibility is the caller's check in memory
+ * (canSee), so one shape serves every actor. Not for transactions: those read with the builder.
+ */
+const detailStatements = new WeakMap<object, ReturnType<typeof prepareDetail>>()
+const prepareDetail = (db: Queryable) => {
+  const id = sql.placeholder('id')
+  const mergedFrom = alias(tickets, 'merged_from')
+  return {
+    row: ticketWithNames(db).where(eq(tickets.id, id)).prepare('ticket_detail_row'),
+    interactions: db
+      .select({
+        interaction: interactions,
+        staffName: staffUsers.name,
+        customerName: customers.name,
+        mergedFromNumber: mergedFrom.number,
+      })
+      .from(interactions)
+      .leftJoin(staffUsers, eq(staffUsers.id, interactions.authorStaffId))
+      .leftJoin(customers, eq(customers.id, interactions.authorCustomerId))
+      .leftJoin(mergedFrom, eq(mergedFrom.id, interactions.mergedFromTicketId))
+      .where(eq(interactions.ticketId, id))
+      .orderBy(asc(interactions.createdAt), asc(interactions.id))
+      .prepare('ticket_detail_interactions'),
+    events: db
+      .select({ event: ticketEvents, actorName: staffUsers.name })
+      .from(ticketEvents)
+      .leftJoin(staffUsers, eq(staffUsers.id, ticketEvents.actorStaffId))
+      .where(eq(ticketEvents.ticketId, id))
+      .orderBy(asc(ticketEvents.createdAt), asc(ticketEvents.id))
+      .prepare('ticket_detail_events'),
+    files: db
+      .select()
+      .from(attachments)
+      .where(eq(attachments.ticketId, id))
+      .orderBy(asc(attachments.createdAt))
+      .prepare('ticket_detail_files'),
+  }
+}
+
+/** A ticket with its timeline and files, read on the pool in one go; undefined row when there is none. */
+export const readDetailOnPool = async (db: Queryable, ticketId: string) => {
+  let statements = detailStatements.get(db)
+  if (!statements) {
+    statements = prepareDetail(db)
+    detailStatements.set(db, statements)
+  }
+  const values = { id: ticketId }
+  const [rows, interactionRows, eventRows, files] = await Promise.all([
+    statements.row.execute(values),
+    statements.interactions.execute(values),
+    statements.events.execute(values),
+    statements.files.execute(values),
+  ])
+  return { row: rows[0], interactions: interactionRows, events: eventRows, files }
 }
 
 /** Solved tickets whose solving lies before `before`, locked; others working on them are skipped. */

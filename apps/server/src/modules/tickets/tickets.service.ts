@@ -14,6 +14,7 @@ import { htmlToText, sanitizeMessageHtml } from '../../platform/html.ts'
 import {
   authorize,
   canCreateInTeam,
+  canSee,
   earliest,
   isTransfer,
   responseTimes,
@@ -95,18 +96,21 @@ export const createTicket = (
   files: UploadedFile[] = [],
   opts: { knownIds?: boolean } = {},
 ) =>
-  inTransaction(ctx, async (ctx) => {
+  // Ticket, first message and events are one statement, atomic by itself: a transaction (two more
+  // round trips) only when attachments are stored beside it.
+  (files.length > 0 ? inTransaction : withoutTransaction)(ctx, async (ctx) => {
     // knownIds: the desk itself found or made customer and team in this transaction (a channel).
-    const customer = opts.knownIds
-      ? { id: input.customerId, language: input.language ?? 'de' }
-      : await repo.customerById(ctx.db, input.customerId)
+    const teamId = input.teamId ?? (ctx.actor.kind === 'staff' ? (ctx.actor.teamIds[0] ?? null) : null)
+    const scope = opts.knownIds
+      ? { customer: { id: input.customerId, language: input.language ?? 'de' }, teamExists: true }
+      : await repo.creationScope(ctx.db, input.customerId, teamId)
+    const customer = scope.customer
     if (!customer) {
       throw new AppError('customer.not_found', 'The customer does not exist.', [
         { pointer: '/body/customerId', detail: 'unknown customer' },
       ])
     }
-    const teamId = input.teamId ?? (ctx.actor.kind === 'staff' ? (ctx.actor.teamIds[0] ?? null) : null)
-    if (teamId && !opts.knownIds && !(await repo.teamExists(ctx.db, teamId))) {
+    if (teamId && !scope.teamExists) {
       throw new AppError('team.not_found', 'The team does not exist.', [
         { pointer: '/body/teamId', detail: 'unknown team' },
       ])
@@ -172,6 +176,8 @@ export const createTicket = (
     if (interaction) await storeFiles(ctx, ticket.id, interaction.id, files, now)
     return { id: ticket.id, number, interactionId: interaction?.id ?? null }
   })
+
+const withoutTransaction = <T>(ctx: Ctx, fn: (ctx: Ctx) => Promise<T>) => fn(ctx)
 
 const storeFiles = async (
   ctx: Ctx,
@@ -489,19 +495,20 @@ export const mergeTicket = (ctx: Ctx, ref: TicketRef, input: MergeTicketInput) =
  */
 export const getTicketDetail = async (ctx: Ctx, ref: TicketRef, opts: { afterOwnCommand?: boolean } = {}) => {
   const id = await idOf(ctx, ref)
-  const row = id
-    ? await repo.findVisibleWithNames(ctx.db, opts.afterOwnCommand ? SYSTEM : ctx.actor, id)
-    : undefined
+  if (!id) throw notFound()
+  const actor = opts.afterOwnCommand ? SYSTEM : ctx.actor
+  if (!ctx.inTx) {
+    // One round of prepared reads; a ticket the actor may not see is as missing as one that is not.
+    const read = await repo.readDetailOnPool(ctx.db, id)
+    if (!read.row || !canSee(actor, read.row.ticket)) throw notFound()
+    return presentDetail(read.row, read.interactions, read.events, read.files)
+  }
+  const row = await repo.findVisibleWithNames(ctx.db, actor, id)
   if (!row) throw notFound()
-  // In parallel on the pool; one after another inside a transaction, where all share one connection.
-  const reads = [
-    () => repo.interactionsOf(ctx.db, row.ticket.id),
-    () => repo.eventsOf(ctx.db, row.ticket.id),
-    () => repo.attachmentsOfTicket(ctx.db, row.ticket.id),
-  ] as const
-  const [interactions, events, files] = ctx.inTx
-    ? [await reads[0](), await reads[1](), await reads[2]()]
-    : await Promise.all([reads[0](), reads[1](), reads[2]()])
+  // Inside a transaction all reads share its one connection: one after another.
+  const interactions = await repo.interactionsOf(ctx.db, row.ticket.id)
+  const events = await repo.eventsOf(ctx.db, row.ticket.id)
+  const files = await repo.attachmentsOfTicket(ctx.db, row.ticket.id)
   return presentDetail(row, interactions, events, files)
 }
 
