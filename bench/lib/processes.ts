@@ -4,11 +4,6 @@ import path from 'node:path'
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..')
 const TRESEN_BIN = path.join(REPO, 'bin', 'tresen.mjs')
-/**
- * Node.js flags of the running desk: young-generation semi-spaces of 2 MB instead of up to 16 MB,
- * which keeps the resident memory under load some 50-100 MB lower at the same throughput.
- */
-const TRESEN_NODE_FLAGS = ['--max-semi-space-size=2']
 
 // ---------------------------------------------------------------------------------------------
 // Cleanup: everything the run starts registers how to undo it; Ctrl-C and errors run it all.
@@ -163,8 +158,7 @@ export const startTresen = async (opts: { databaseUrl: string; dataDir: string; 
   const port = await freePort()
   return startHttpChild({
     name: 'tresen',
-    // Started as `npm start` and the documented service unit start it (package.json, docs/operations.md).
-    args: [...TRESEN_NODE_FLAGS, TRESEN_BIN, 'start'],
+    args: [TRESEN_BIN, 'start'],
     env: {
       DATABASE_URL: opts.databaseUrl,
       TRESEN_DATA_DIR: opts.dataDir,
