@@ -1,35 +1,18 @@
+// First: starts the page's requests before the rest of the app is evaluated.
+import { queryClient } from './query-client.ts'
 import '@mantine/core/styles.css'
 import '@mantine/notifications/styles.css'
 import '@mantine/dropzone/styles.css'
 import './app.css'
 import { Alert, createTheme, MantineProvider } from '@mantine/core'
 import { Notifications } from '@mantine/notifications'
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { QueryClientProvider } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { I18nextProvider } from 'react-i18next'
 import { BrowserRouter } from 'react-router'
 import { App } from './App.tsx'
-import { ApiError } from './api/client.ts'
-import { prefetchDeskStart } from './api/queries.ts'
 import { i18n } from './i18n/index.ts'
-import { MINE_QUERY } from './lib/views.ts'
-import { probablySignedIn } from './session.tsx'
-
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 15_000,
-      // A missing or hidden record does not come back by asking again.
-      retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
-      refetchOnWindowFocus: true,
-    },
-  },
-})
-
-if (probablySignedIn() && (window.location.pathname === '/' || window.location.pathname === '/inbox/mine')) {
-  prefetchDeskStart(queryClient, MINE_QUERY)
-}
 
 const theme = createTheme({
   primaryColor: 'blue',

@@ -372,7 +372,6 @@ export const InboxPage = () => {
                               {ticket.customer.name}
                             </Text>
                           </Group>
-                          <WaitingCell ticket={ticket} lang={i18n.language} />
                         </Group>
                         <Text size="sm" fw={ticket.status === 'new' ? 700 : 400} lineClamp={2}>
                           {ticket.subject}
@@ -384,6 +383,8 @@ export const InboxPage = () => {
                           <Text size="xs" c="dimmed">
                             {ticket.assignee?.name ?? t('ticket.unassigned')}
                           </Text>
+                          {/* Last, on a line that wraps: "answered in 2 hr 5 min" never widens the page. */}
+                          <WaitingCell ticket={ticket} lang={i18n.language} />
                         </Group>
                       </Stack>
                     </Table.Td>
