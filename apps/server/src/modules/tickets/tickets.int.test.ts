@@ -416,6 +416,61 @@ describe('tickets', () => {
     expect((await api('GET', '/tickets?status=bogus', agent.headers)).statusCode).toBe(400)
   })
 
+  it('answers a creation with exactly the page the ticket then shows', async () => {
+    const customer = await t.buildCustomer()
+    const admin = await t.buildStaff({ role: 'admin', name: 'Ada Admin' })
+    const variants: [Record<string, string>, object][] = [
+      [
+        agentA.headers,
+        {
+          subject: 'Inbound',
+          customerId: customer.id,
+          teamId: teamA.id,
+          tags: ['b', 'a', 'b'],
+          message: { text: 'Hallo' },
+        },
+      ],
+      [
+        agentA.headers,
+        {
+          subject: 'Outbound',
+          customerId: customer.id,
+          teamId: teamA.id,
+          assigneeId: agentA.id,
+          status: 'open',
+          priority: 'high',
+          language: 'en',
+          channel: 'phone',
+          message: { text: 'We called back.', html: '<p>We <b>called</b> back.</p>', direction: 'outbound' },
+        },
+      ],
+      [
+        agentA.headers,
+        { subject: 'Nothing said yet', customerId: customer.id, teamId: teamA.id, status: 'pending' },
+      ],
+      [
+        admin.headers,
+        { subject: 'No team', customerId: customer.id, message: { text: 'Notiz', direction: 'internal' } },
+      ],
+      [
+        agentA.headers,
+        {
+          subject: 'Solved at once',
+          customerId: customer.id,
+          teamId: teamA.id,
+          status: 'solved',
+          message: { text: 'Danke' },
+        },
+      ],
+    ]
+    for (const [headers, payload] of variants) {
+      const res = await api('POST', '/tickets', headers, payload)
+      expect(res.statusCode, res.body).toBe(201)
+      const page = await api('GET', `/tickets/${res.json().id}`, headers)
+      expect(res.json(), JSON.stringify(payload)).toEqual(page.json())
+    }
+  })
+
   it('opens no ticket in an archived team, not even for an admin', async () => {
     const admin = await t.buildStaff({ role: 'admin' })
     const team = await t.buildTeam()

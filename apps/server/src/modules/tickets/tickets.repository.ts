@@ -305,24 +305,44 @@ export const moveTimeline = async (db: Queryable, fromId: string, toId: string) 
 
 /**
  * What opening a ticket checks first, in one round trip: the customer (with the language the
- * ticket takes by default) and whether the team exists and is not archived.
+ * ticket takes by default), whether the team exists and is not archived, and the names the new
+ * ticket's page shows (customer, team, assignee, the acting staff member).
  */
-export const creationScope = async (db: Queryable, customerId: string, teamId: string | null) => {
-  const [row] = await executeShaped<{ customer_language: string | null; team_ok: boolean }>(
+export const creationScope = async (
+  db: Queryable,
+  p: { customerId: string; teamId: string | null; assigneeId: string | null; actorId: string | null },
+) => {
+  const [row] = await executeShaped<{
+    customer_language: string | null
+    customer_name: string | null
+    team_name: string | null
+    assignee_name: string | null
+    actor_name: string | null
+  }>(
     db,
     'ticket_creation_scope',
     '',
-    () => sql`SELECT
-      (SELECT ${customers.language} FROM ${customers} WHERE ${customers.id} = ${sql.placeholder('customerId')}::uuid) AS customer_language,
-      EXISTS (SELECT 1 FROM ${teams} WHERE ${teams.id} = ${sql.placeholder('teamId')}::uuid AND ${teams.archivedAt} IS NULL) AS team_ok`,
-    { customerId, teamId },
+    () => sql`SELECT c.language AS customer_language, c.name AS customer_name,
+      (SELECT ${teams.name} FROM ${teams} WHERE ${teams.id} = ${sql.placeholder('teamId')}::uuid AND ${teams.archivedAt} IS NULL) AS team_name,
+      (SELECT ${staffUsers.name} FROM ${staffUsers} WHERE ${staffUsers.id} = ${sql.placeholder('assigneeId')}::uuid) AS assignee_name,
+      (SELECT ${staffUsers.name} FROM ${staffUsers} WHERE ${staffUsers.id} = ${sql.placeholder('actorId')}::uuid) AS actor_name
+      FROM (SELECT 1) AS one
+      LEFT JOIN ${customers} AS c ON c.id = ${sql.placeholder('customerId')}::uuid`,
+    p,
   )
+  const r = row!
   return {
     customer:
-      row!.customer_language === null
+      r.customer_language === null
         ? undefined
-        : { id: customerId, language: row!.customer_language as CustomerRow['language'] },
-    teamExists: row!.team_ok,
+        : {
+            id: p.customerId,
+            language: r.customer_language as CustomerRow['language'],
+            name: r.customer_name!,
+          },
+    teamName: r.team_name,
+    assigneeName: r.assignee_name,
+    actorName: r.actor_name,
   }
 }
 

@@ -28,8 +28,8 @@ export const ticketRoutes: FastifyPluginAsyncZod = async (app) => {
     '/tickets',
     { schema: { tags, body: CreateTicketInput, response: { 201: TicketDetail } } },
     async (req, reply) => {
-      const { id } = await tickets.createTicket(req.ctx, req.body)
-      return reply.code(201).send(await tickets.getTicketDetail(req.ctx, id))
+      const { id, detail } = await tickets.createTicket(req.ctx, req.body)
+      return reply.code(201).send(detail ?? (await tickets.getTicketDetail(req.ctx, id)))
     },
   )
 

@@ -102,15 +102,20 @@ export const createTicket = (
     // knownIds: the desk itself found or made customer and team in this transaction (a channel).
     const teamId = input.teamId ?? (ctx.actor.kind === 'staff' ? (ctx.actor.teamIds[0] ?? null) : null)
     const scope = opts.knownIds
-      ? { customer: { id: input.customerId, language: input.language ?? 'de' }, teamExists: true }
-      : await repo.creationScope(ctx.db, input.customerId, teamId)
-    const customer = scope.customer
+      ? null
+      : await repo.creationScope(ctx.db, {
+          customerId: input.customerId,
+          teamId,
+          assigneeId: input.assigneeId ?? null,
+          actorId: staffId(ctx),
+        })
+    const customer = scope ? scope.customer : { id: input.customerId, language: input.language ?? 'de' }
     if (!customer) {
       throw new AppError('customer.not_found', 'The customer does not exist.', [
         { pointer: '/body/customerId', detail: 'unknown customer' },
       ])
     }
-    if (teamId && !scope.teamExists) {
+    if (teamId && scope && scope.teamName === null) {
       throw new AppError('team.not_found', 'The team does not exist.', [
         { pointer: '/body/teamId', detail: 'unknown team' },
       ])
@@ -160,21 +165,75 @@ export const createTicket = (
         createdAt: now,
       }
     }
+    const created = {
+      id: uuidv7(),
+      ...eventRow(ctx, ticket.id, 'ticket.created', {
+        status: { from: null, to: ticket.status },
+        ...(ticket.teamId ? { team: { from: null, to: ticket.teamId } } : {}),
+        ...(ticket.assigneeId ? { assignee: { from: null, to: ticket.assigneeId } } : {}),
+      }),
+    }
     // Ticket, first message, event and the desk event in one round trip.
     const number = await repo.insertTicketWithMessage(ctx.db, {
       ticket,
       interaction,
-      events: [
-        eventRow(ctx, ticket.id, 'ticket.created', {
-          status: { from: null, to: ticket.status },
-          ...(ticket.teamId ? { team: { from: null, to: ticket.teamId } } : {}),
-          ...(ticket.assigneeId ? { assignee: { from: null, to: ticket.assigneeId } } : {}),
-        }),
-      ],
+      events: [created],
       event: deskEvent(ctx, 'ticket.created', { ...ticket, number: 0 }),
     })
     if (interaction) await storeFiles(ctx, ticket.id, interaction.id, files, now)
-    return { id: ticket.id, number, interactionId: interaction?.id ?? null }
+    // Everything the new ticket's page shows was just written or looked up: its detail needs no
+    // read (none of a channel's tickets, nor one with files, answers with it).
+    const detail =
+      scope && files.length === 0
+        ? presentDetail(
+            {
+              ticket: {
+                ...ticket,
+                number,
+                mergedIntoId: null,
+                version: 1,
+                solvedAt: ticket.solvedAt ?? null,
+                closedAt: ticket.closedAt ?? null,
+                waitingSince: ticket.waitingSince ?? null,
+                firstResponseAt: ticket.firstResponseAt ?? null,
+              },
+              teamName: scope.teamName,
+              assigneeName: ticket.assigneeId ? scope.assigneeName : null,
+              customerName: scope.customer!.name,
+              mergedIntoNumber: null,
+            },
+            interaction
+              ? [
+                  {
+                    interaction: {
+                      bodyHtml: null,
+                      emailMessageId: null,
+                      callId: null,
+                      channelData: null,
+                      mergedFromTicketId: null,
+                      authorStaffId: null,
+                      authorCustomerId: null,
+                      ...interaction,
+                      bodyText: interaction.bodyText ?? '',
+                      language: interaction.language ?? ticket.language,
+                      createdAt: interaction.createdAt ?? now,
+                    },
+                    staffName: interaction.authorStaffId ? scope.actorName : null,
+                    customerName: interaction.authorCustomerId ? scope.customer!.name : null,
+                    mergedFromNumber: null,
+                  },
+                ]
+              : [],
+            [
+              {
+                event: { ...created, reason: created.reason ?? null },
+                actorName: created.actorStaffId ? scope.actorName : null,
+              },
+            ],
+            [],
+          )
+        : undefined
+    return { id: ticket.id, number, interactionId: interaction?.id ?? null, detail }
   })
 
 const withoutTransaction = <T>(ctx: Ctx, fn: (ctx: Ctx) => Promise<T>) => fn(ctx)
