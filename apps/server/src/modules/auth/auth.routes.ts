@@ -48,7 +48,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ deps: auth.AuthDeps }> = async 
       config: { optionalAuth: true },
       schema: {
         tags,
-        description: 'The caller\'s session; 204 when the request carries no valid session or token.',
+        description: "The caller's session; 204 when the request carries no valid session or token.",
         response: { 200: SessionInfo, 204: z.null() },
       },
     },
