@@ -18,7 +18,7 @@ const PHASE_LABELS: Record<SeedBenchProgress['phase'], string> = {
   load: 'loading    ',
   indexes: 'indexes    ',
   constraints: 'foreign keys',
-  analyze: 'analyzing  ',
+  analyze: 'vacuuming  ',
 }
 
 /** One progress bar per phase on stderr (a line every few seconds when stderr is not a terminal). */
@@ -61,7 +61,7 @@ const summary = (result: SeedBenchResult) => {
     '',
     `${result.seconds.toFixed(1)} s, ${Math.round(result.rowsPerSecond).toLocaleString('en-US')} rows/s` +
       ` (load ${result.phases.load.toFixed(1)} s, indexes ${result.phases.indexes.toFixed(1)} s,` +
-      ` foreign keys ${result.phases.constraints.toFixed(1)} s, analyze ${result.phases.analyze.toFixed(1)} s)`,
+      ` foreign keys ${result.phases.constraints.toFixed(1)} s, vacuum ${result.phases.analyze.toFixed(1)} s)`,
     `slowest steps: ${[...result.steps]
       .sort((a, b) => b.seconds - a.seconds)
       .slice(0, 6)

@@ -43,4 +43,25 @@ describe('name search plans', () => {
     expect(orgs).toContain('organizations_name_trgm_idx')
     expect(orgs).not.toMatch(/Seq Scan on organizations/)
   })
+
+  it('starts no parallel worker for a name search, even where the planner would (migration 0007)', async () => {
+    const variants = spellingVariants('Jürgen Müller')
+    const client = await t.database.pool.connect()
+    try {
+      // Parallel plans made free: without the tables' parallel_workers = 0 these plans gather.
+      await client.query(`SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;
+        SET min_parallel_table_scan_size = 0; SET min_parallel_index_scan_size = 0`)
+      for (const query of [
+        searchCustomers(t.database.db, { variants, organizations: [] }, {}, 0, 26),
+        searchOrganizations(t.database.db, variants, 0, 5),
+      ]) {
+        const { sql: text, params } = query.toSQL()
+        const res = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, params)
+        expect(res.rows.map((r) => r['QUERY PLAN']).join('\n')).not.toMatch(/Gather|Parallel/)
+      }
+    } finally {
+      await client.query('RESET ALL')
+      client.release()
+    }
+  })
 })
