@@ -10,7 +10,6 @@
  *
  * Target: p95 of inbox_first_render and ticket_switch under 300 ms. Results go to bench/results/browser-<timestamp>.{json,md}.
  */
-import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -18,7 +17,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { chromium, type Page } from '@playwright/test'
 import { markSeeded, openCluster, pickSample, prepareDatabase } from './lib/database.ts'
-import { cleanupAll, REPO, runTresen, startTresen } from './lib/processes.ts'
+import { cleanupAll, REPO, runScript, runTresen, startTresen } from './lib/processes.ts'
 import { machineInfo } from './lib/report.ts'
 
 const TARGET_MS = 300
@@ -75,8 +74,9 @@ const main = async () => {
   if (!fs.existsSync(executablePath))
     throw new Error(`no Chromium at ${executablePath} (apt-get install chromium)`)
 
-  log('building the web app if needed')
-  await runTresenScript('scripts/build-web.mjs')
+  log('building the web app and the server if needed')
+  await runScript('scripts/build-web.mjs')
+  await runScript('scripts/build-server.mjs')
 
   const cluster = await openCluster(
     {
@@ -227,12 +227,6 @@ const main = async () => {
   log(`results: bench/results/browser-${stamp}.json, .md`)
   return 0
 }
-
-const runTresenScript = (script: string) =>
-  new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO, script)], { cwd: REPO, stdio: 'inherit' })
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} failed (${code})`))))
-  })
 
 main()
   .then(async (code) => {

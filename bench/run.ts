@@ -27,6 +27,7 @@ import {
   cleanupAll,
   onCleanup,
   REPO,
+  runScript,
   runTresen,
   type Server,
   startBaseline,
@@ -426,6 +427,9 @@ const main = async () => {
   log(
     `sizes ${opts.sizes.map(fmtSize).join(', ')}; ${opts.duration} s per scenario after ${opts.warmup} s warm-up; ${opts.connections} connections; pool ${opts.poolSize}`,
   )
+  // The desk runs as users run it: the built server (bin/tresen.mjs falls back to the sources
+  // only when the build is older than they are).
+  await runScript('scripts/build-server.mjs')
   const cluster = await openCluster(opts, log)
   const results: Entry[] = []
   const sizes: SizeSummary[] = []

@@ -82,6 +82,8 @@ web_build() {
   node scripts/build-web.mjs --force && node scripts/check-bundle-size.mjs
 }
 run_stage "web app build and bundle size" web_build
+# The process tests (tresen start, the CLI, the browser tests) then run the built server, as npm start does.
+run_stage "server build" node scripts/build-server.mjs --force
 
 # --- Tests ----------------------------------------------------------------------------------
 REPORTS=()

@@ -189,3 +189,10 @@ export const startBaseline = async (opts: { databaseUrl: string; poolSize: numbe
     readyPath: '/ready',
   })
 }
+
+/** Runs one of the repository's scripts (e.g. scripts/build-server.mjs) to its end. */
+export const runScript = (script: string) =>
+  new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO, script)], { cwd: REPO, stdio: 'inherit' })
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} failed (${code})`))))
+  })

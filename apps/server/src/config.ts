@@ -1,9 +1,9 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
+import { SERVER_DIR } from './platform/paths.ts'
 
 /** Where `npm run build -w @tresen/web` puts the web app: apps/web/dist in this repository. */
-export const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist')
+export const DEFAULT_WEB_DIR = path.resolve(SERVER_DIR, '../web/dist')
 
 /** The server's configuration: the only place that reads process.env. */
 export const Config = z.object({

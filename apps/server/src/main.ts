@@ -1,6 +1,6 @@
 /**
  * The `tresen` command: `start` runs the server; the other commands do one job and exit.
- * bin/tresen.mjs loads this file through tsx.
+ * bin/tresen.mjs runs it built (apps/server/dist) or, when that is out of date, through tsx.
  */
 import { runCli } from './cli/program.ts'
 

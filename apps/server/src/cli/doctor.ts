@@ -4,6 +4,7 @@ import type { Command } from 'commander'
 import { sql } from 'drizzle-orm'
 import { type Config, ConfigError } from '../config.ts'
 import { pendingMigrations } from '../platform/db.ts'
+import { RUNNING_BUILT } from '../platform/paths.ts'
 import { openRuntime, type Runtime } from '../platform/runtime.ts'
 import { FsStorage } from '../platform/storage.ts'
 import { describeFailure, EXIT, readConfig } from './common.ts'
@@ -123,6 +124,14 @@ export const runChecks = async (): Promise<Check[]> => {
       name: 'configuration valid',
       ok: true,
       detail: config.databaseUrl ? 'external PostgreSQL (DATABASE_URL)' : 'embedded PostgreSQL',
+    },
+    {
+      name: 'server built',
+      ok: true,
+      warn: !RUNNING_BUILT,
+      detail: RUNNING_BUILT
+        ? 'apps/server/dist/tresen.mjs'
+        : 'running the TypeScript sources (about 50 MB more memory): the build is missing or older than the sources; "npm run build" or "npm start" builds it',
     },
   ]
   const secretsFile = path.join(config.dataDir, 'secrets.json')

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { is, Param, Placeholder, type SQL, sql } from 'drizzle-orm'
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import { PgDialect } from 'drizzle-orm/pg-core'
 import pg from 'pg'
+import { SERVER_DIR } from './paths.ts'
 import * as schema from './schema.ts'
 
 export type Schema = typeof schema
@@ -14,7 +14,7 @@ export type Db = NodePgDatabase<Schema>
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 export type Queryable = Db | Tx
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle')
+export const MIGRATIONS_DIR = path.join(SERVER_DIR, 'drizzle')
 const MIGRATION_LOCK = 7_110_451 // arbitrary constant: one advisory lock key for migrations
 
 export type Database = { db: Db; pool: pg.Pool; close: () => Promise<void> }

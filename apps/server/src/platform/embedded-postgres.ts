@@ -3,8 +3,8 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import pg from 'pg'
+import { SERVER_DIR } from './paths.ts'
 import {
   commandLine,
   liveUsers,
@@ -36,7 +36,7 @@ export const memorySettings = (totalBytes: number) => {
   return { shared_buffers: `${sharedMb}MB`, effective_cache_size: `${cacheMb}MB` }
 }
 
-const SUPERVISOR = fileURLToPath(new URL('./pg-supervisor.mjs', import.meta.url))
+const SUPERVISOR = path.join(SERVER_DIR, 'src/platform/pg-supervisor.mjs')
 const START_TIMEOUT_MS = 90_000
 const STOP_TIMEOUT_MS = 25_000
 
