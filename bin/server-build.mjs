@@ -19,7 +19,7 @@ export const sourcesOf = (root = ROOT) => [
   path.join(root, 'package-lock.json'),
 ]
 
-/** The newest modification time under these paths (tests excluded; 0 when none exists). */
+/** The newest modification time under these paths (tests and builds excluded; 0 when none exists). */
 export const newestMtime = (paths) => {
   let max = 0
   const visit = (p) => {
@@ -33,7 +33,9 @@ export const newestMtime = (paths) => {
       if (!p.endsWith('.test.ts')) max = Math.max(max, s.mtimeMs)
       return
     }
-    for (const name of fs.readdirSync(p)) if (name !== 'node_modules') visit(path.join(p, name))
+    for (const name of fs.readdirSync(p)) {
+      if (name !== 'node_modules' && name !== 'dist') visit(path.join(p, name))
+    }
   }
   for (const p of paths) visit(p)
   return max

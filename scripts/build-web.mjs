@@ -2,29 +2,18 @@
 // Builds the web app (apps/web/dist) when it is missing or older than its sources, so that
 // `npm start` on a fresh clone serves the current app. `--force` builds in any case.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { newestMtime } from '../bin/server-build.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const web = join(root, 'apps/web')
 const built = join(web, 'dist/index.html')
 
-const newest = (path) => {
-  if (!existsSync(path)) return 0
-  const s = statSync(path)
-  if (!s.isDirectory()) return s.mtimeMs
-  let max = 0
-  for (const name of readdirSync(path)) {
-    if (name === 'node_modules' || name === 'dist' || name.endsWith('.test.ts')) continue
-    max = Math.max(max, newest(join(path, name)))
-  }
-  return max
-}
-
 const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(web, p))
 sources.push(join(root, 'packages/contract/src'), join(root, 'package-lock.json'))
-const sourceTime = Math.max(...sources.map(newest))
+const sourceTime = newestMtime(sources)
 const force = process.argv.includes('--force')
 
 if (!force && existsSync(built) && statSync(built).mtimeMs >= sourceTime) {

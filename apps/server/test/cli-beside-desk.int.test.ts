@@ -1,12 +1,19 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findPostmaster } from '../src/platform/embedded-postgres.ts'
 import { pidExists } from '../src/platform/process-identity.mjs'
 import { loadOrCreateSecrets } from '../src/platform/secrets.ts'
-import { freePort, type Proc, run, runToEnd, stopAll, waitReady } from './processes.ts'
+import {
+  embeddedDataDir,
+  embeddedDeskEnv,
+  type Proc,
+  run,
+  runToEnd,
+  stopAll,
+  waitReady,
+} from './processes.ts'
 
 /**
  * The `tresen` commands on the default embedded database, the way a user runs them: in a second
@@ -25,29 +32,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const dirs: string[] = []
 
 const freshDataDir = () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tresen-cli-'))
-  fs.chmodSync(dir, 0o755) // the embedded PostgreSQL runs as another user when we are root
+  const dir = embeddedDataDir('tresen-cli-')
   dirs.push(dir)
   return dir
 }
 
-const envFor = async (dataDir: string) => {
-  const [httpPort, pgPort] = [await freePort(), await freePort()]
-  const base = `http://127.0.0.1:${httpPort}`
-  return {
-    base,
-    pgPort,
-    env: {
-      DATABASE_URL: undefined,
-      TRESEN_DATA_DIR: dataDir,
-      TRESEN_EMBEDDED_PG_PORT: String(pgPort),
-      PORT: String(httpPort),
-      HOST: '127.0.0.1',
-      TRESEN_PUBLIC_URL: base,
-      TRESEN_SMTP_PORT: undefined,
-    },
-  }
-}
+const envFor = embeddedDeskEnv
 
 const query = async <T extends pg.QueryResultRow>(dataDir: string, pgPort: number, text: string) => {
   const secrets = loadOrCreateSecrets(dataDir)

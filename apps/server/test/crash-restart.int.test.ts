@@ -1,5 +1,4 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import nodemailer from 'nodemailer'
 import pg from 'pg'
@@ -7,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { clusterPaths, findPostmaster } from '../src/platform/embedded-postgres.ts'
 import { pidExists } from '../src/platform/process-identity.mjs'
 import { loadOrCreateSecrets } from '../src/platform/secrets.ts'
-import { freePort, type Proc, run, runToEnd, stopAll } from './processes.ts'
+import { embeddedDataDir, embeddedDeskEnv, freePort, type Proc, run, runToEnd, stopAll } from './processes.ts'
 
 /**
  * `tresen start` on the default embedded database, killed with SIGKILL again and again (what the
@@ -68,20 +67,10 @@ if (external) process.stdout.write('crash-restart: embedded PostgreSQL only; ski
 
 describe.skipIf(external)('a desk killed with SIGKILL over and over', () => {
   it('starts again by itself each time, with nothing lost or doubled', { timeout: 600_000 }, async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tresen-crash-'))
-    fs.chmodSync(dataDir, 0o755) // the embedded PostgreSQL runs as another user when we are root
-    const [httpPort, pgPort, smtpPort] = [await freePort(), await freePort(), await freePort()]
-    const base = `http://127.0.0.1:${httpPort}`
-    const env = {
-      DATABASE_URL: undefined,
-      TRESEN_DATA_DIR: dataDir,
-      TRESEN_EMBEDDED_PG_PORT: String(pgPort),
-      PORT: String(httpPort),
-      HOST: '127.0.0.1',
-      TRESEN_PUBLIC_URL: base,
-      TRESEN_SMTP_PORT: String(smtpPort),
-      TRESEN_SMTP_HOST: '127.0.0.1',
-    }
+    dataDir = embeddedDataDir('tresen-crash-')
+    const { base, pgPort, env: deskEnv } = await embeddedDeskEnv(dataDir)
+    const smtpPort = await freePort()
+    const env = { ...deskEnv, TRESEN_SMTP_PORT: String(smtpPort), TRESEN_SMTP_HOST: '127.0.0.1' }
     const pgDir = path.join(dataDir, 'pg')
     const log: string[] = []
 

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import fs from 'node:fs'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -81,4 +83,30 @@ export const stopAll = async () => {
     ),
   )
   procs.length = 0
+}
+
+/** A data folder for a desk on the embedded PostgreSQL, which runs as another user when we are root. */
+export const embeddedDataDir = (prefix: string) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  fs.chmodSync(dir, 0o755)
+  return dir
+}
+
+/** The environment of a desk on the default embedded database in `dataDir`, on free ports. */
+export const embeddedDeskEnv = async (dataDir: string) => {
+  const [httpPort, pgPort] = [await freePort(), await freePort()]
+  const base = `http://127.0.0.1:${httpPort}`
+  return {
+    base,
+    pgPort,
+    env: {
+      DATABASE_URL: undefined,
+      TRESEN_DATA_DIR: dataDir,
+      TRESEN_EMBEDDED_PG_PORT: String(pgPort),
+      PORT: String(httpPort),
+      HOST: '127.0.0.1',
+      TRESEN_PUBLIC_URL: base,
+      TRESEN_SMTP_PORT: undefined,
+    },
+  }
 }

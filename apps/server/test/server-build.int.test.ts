@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BUILT, currentBuild } from '../../../bin/server-build.mjs'
-import { freePort, ROOT, run, runToEnd, stopAll, waitReady } from './processes.ts'
+import { embeddedDataDir, embeddedDeskEnv, ROOT, run, runToEnd, stopAll, waitReady } from './processes.ts'
 
 /**
  * The built server (scripts/build-server.mjs → apps/server/dist/tresen.mjs), which `npm start`
@@ -16,8 +15,7 @@ let dataDir: string
 beforeAll(() => {
   const res = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build-server.mjs')], { encoding: 'utf8' })
   if (res.status !== 0) throw new Error(`build-server failed:\n${res.stdout}\n${res.stderr}`)
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tresen-built-'))
-  fs.chmodSync(dataDir, 0o755) // the embedded PostgreSQL runs as another user when we are root
+  dataDir = embeddedDataDir('tresen-built-')
 }, 120_000)
 afterAll(async () => {
   await stopAll()
@@ -27,22 +25,13 @@ afterAll(async () => {
 describe('the built server', () => {
   it('is current after the build, and doctor says it runs it', async () => {
     expect(currentBuild()).toBe(BUILT)
-    const [httpPort, pgPort] = [await freePort(), await freePort()]
-    const env = {
-      DATABASE_URL: undefined,
-      TRESEN_DATA_DIR: dataDir,
-      TRESEN_EMBEDDED_PG_PORT: String(pgPort),
-      PORT: String(httpPort),
-      HOST: '127.0.0.1',
-      TRESEN_PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
-      TRESEN_SMTP_PORT: undefined,
-      TRESEN_FROM_SOURCE: undefined,
-    }
+    const { base, env: deskEnv } = await embeddedDeskEnv(dataDir)
+    const env = { ...deskEnv, TRESEN_FROM_SOURCE: undefined }
     const desk = run('start', ['start'], env)
-    await waitReady(desk, `http://127.0.0.1:${httpPort}`)
+    await waitReady(desk, base)
     // The web app from apps/web/dist (the test command builds it before the tests).
     if (fs.existsSync(path.join(ROOT, 'apps/web/dist/index.html'))) {
-      const page = await fetch(`http://127.0.0.1:${httpPort}/inbox/mine`, {
+      const page = await fetch(`${base}/inbox/mine`, {
         headers: { accept: 'text/html' },
       })
       expect(page.status).toBe(200)
