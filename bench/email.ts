@@ -23,6 +23,7 @@ import cliProgress from 'cli-progress'
 import { ImapFlow } from 'imapflow'
 import pg from 'pg'
 import { pino } from 'pino'
+import { wireDesk } from '../apps/server/src/desk.ts'
 import { imapClient, importRound } from '../apps/server/src/modules/email/email.imap.ts'
 import { parseEmail } from '../apps/server/src/modules/email/email.parse.ts'
 import * as emailRepo from '../apps/server/src/modules/email/email.repository.ts'
@@ -310,6 +311,7 @@ const withDesk = async <T>(
   const url = setup.cluster.urlOf(name)
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tresen-bench-email-'))
   const database = connectDatabase(url, { poolSize: setup.poolSize, appName: 'tresen-bench-email' })
+  wireDesk()
   const ctx: Ctx = {
     db: database.db,
     actor: SYSTEM,

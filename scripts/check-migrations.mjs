@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const committed = path.join(root, 'apps/server/drizzle')
-const schema = path.join(root, 'apps/server/src/platform/schema.ts')
+const schema = path.join(root, 'apps/server/src/schema.ts')
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tresen-migrations-'))
 const copy = path.join(tmp, 'drizzle')
 

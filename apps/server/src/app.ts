@@ -11,17 +11,17 @@ import {
 } from 'fastify-type-provider-zod'
 import { v7 as uuidv7 } from 'uuid'
 import { type Config, DEFAULT_WEB_DIR } from './config.ts'
+import { wireDesk } from './desk.ts'
 import { createAuthLib } from './modules/auth/auth.lib.ts'
 import { authPlugin } from './modules/auth/auth.plugin.ts'
 import { authRoutes } from './modules/auth/auth.routes.ts'
 import { authenticate } from './modules/auth/auth.service.ts'
 import { customerRoutes } from './modules/customers/customers.routes.ts'
-import { createEmailService, emailRoutes, queueReply } from './modules/email/index.ts'
+import { createEmailService, emailRoutes } from './modules/email/index.ts'
 import { healthRoutes } from './modules/health/health.routes.ts'
 import { type LiveOptions, livePlugin } from './modules/live/index.ts'
 import { staffRoutes } from './modules/staff/staff.routes.ts'
 import { teamRoutes } from './modules/teams/teams.routes.ts'
-import { onPublicReply } from './modules/tickets/index.ts'
 import { ticketRoutes } from './modules/tickets/tickets.routes.ts'
 import { viewRoutes } from './modules/views/views.routes.ts'
 import { type Clock, systemClock } from './platform/clock.ts'
@@ -72,8 +72,8 @@ export const buildApp = async (deps: AppDeps) => {
     trustProxy: parseTrustProxy(deps.config.trustProxy ?? 'false'),
   }).withTypeProvider<ZodTypeProvider>()
 
-  // A public reply on an email ticket queues its mail in the reply's own transaction.
-  onPublicReply(queueReply)
+  // Event kinds, subscribers and channels of every module, checked once per process.
+  wireDesk()
   const webDir = deps.config.webDir ?? DEFAULT_WEB_DIR
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)

@@ -4,6 +4,7 @@
  */
 import path from 'node:path'
 import { pino } from 'pino'
+import { wireDesk } from '../src/desk.ts'
 import { startEmailWorker } from '../src/modules/email/index.ts'
 import { systemClock } from '../src/platform/clock.ts'
 import { SYSTEM } from '../src/platform/context.ts'
@@ -14,6 +15,7 @@ import { FsStorage } from '../src/platform/storage.ts'
 const url = process.env.DATABASE_URL!
 const database = connectDatabase(url, { poolSize: 4 })
 const log = pino({ level: 'warn' })
+wireDesk()
 const worker = await startEmailWorker({
   ctx: {
     db: database.db,

@@ -5,6 +5,7 @@ import { allJobs } from '../jobs.ts'
 import { type EmailWorker, startEmailWorker } from '../modules/email/index.ts'
 import { systemClock } from '../platform/clock.ts'
 import { SYSTEM } from '../platform/context.ts'
+import { startDeliveryWorker, unknownPendingSubscribers } from '../platform/domain-events.ts'
 import { type Jobs, startJobs } from '../platform/jobs.ts'
 import { openRuntime, type Runtime } from '../platform/runtime.ts'
 import { createSecretBox } from '../platform/secret-box.ts'
@@ -91,6 +92,19 @@ export const startServer = async (opts: StartOptions) => {
     storage,
     live: { databaseUrl: runtime.databaseUrl },
   })
+  // Deliveries of events to subscribers this version does not have would wait forever: refuse.
+  const orphaned = await unknownPendingSubscribers(runtime.database.db)
+  if (orphaned.length > 0) {
+    await app.close()
+    await closeQuietly(runtime, log)
+    throw new CliError(
+      `event deliveries wait for subscribers this version does not have: ${orphaned
+        .map((o) => `${o.subscriber} (${o.n})`)
+        .join(', ')}; start the version that has them, or set them aside with ` +
+        `UPDATE event_deliveries SET failed_at = now() WHERE subscriber IN (…) AND done_at IS NULL`,
+      EXIT.environment,
+    )
+  }
   // Jobs first, so a process that answers /readyz also works its queues.
   let jobs: Jobs
   try {
@@ -106,6 +120,15 @@ export const startServer = async (opts: StartOptions) => {
     throw new CliError(`background jobs did not start: ${(err as Error).message}`)
   }
 
+  // After-commit subscribers of domain events, worked here (and in every other desk process).
+  const deliveries = startDeliveryWorker({
+    ctx: { db: runtime.database.db, actor: SYSTEM, clock: systemClock, storage, log: app.log },
+  })
+  const stopJobs = async () => {
+    await deliveries.stop()
+    await jobs.stop()
+  }
+
   // Mailboxes, the mail sender and (with TRESEN_SMTP_PORT) the SMTP receiver.
   let email: EmailWorker
   try {
@@ -119,7 +142,7 @@ export const startServer = async (opts: StartOptions) => {
     })
   } catch (err) {
     await app.close()
-    await jobs.stop()
+    await stopJobs()
     await closeQuietly(runtime, log)
     if ((err as { code?: string }).code === 'EADDRINUSE')
       throw new CliError(`port ${config.smtpPort} (TRESEN_SMTP_PORT) is in use`, EXIT.environment)
@@ -132,7 +155,7 @@ export const startServer = async (opts: StartOptions) => {
   } catch (err) {
     await app.close()
     await email.stop()
-    await jobs.stop()
+    await stopJobs()
     await closeQuietly(runtime, log)
     if ((err as { code?: string }).code === 'EADDRINUSE') {
       throw new CliError(`port ${config.port} is in use; set PORT or --port`, EXIT.environment)
@@ -150,7 +173,7 @@ export const startServer = async (opts: StartOptions) => {
     const steps = [
       await within(log, 'the HTTP server', SHUTDOWN_STEP_MS.http, () => app.close()),
       await within(log, 'the email channel', SHUTDOWN_STEP_MS.email, () => email.stop()),
-      await within(log, 'the background jobs', SHUTDOWN_STEP_MS.jobs, () => jobs.stop()),
+      await within(log, 'the background jobs', SHUTDOWN_STEP_MS.jobs, stopJobs),
       await within(log, 'the database', SHUTDOWN_STEP_MS.database, () => runtime.close()),
     ]
     return steps.every(Boolean)

@@ -6,10 +6,9 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import { PgDialect } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import { SERVER_DIR } from './paths.ts'
-import * as schema from './schema.ts'
-
-export type Schema = typeof schema
-export type Db = NodePgDatabase<Schema>
+// The query builder needs no schema (the desk uses no relational queries): platform/ knows no
+// module's tables; apps/server/src/schema.ts collects them for migrations.
+export type Db = NodePgDatabase
 /** A transaction handle or the pool-backed database: both run queries the same way. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 export type Queryable = Db | Tx
@@ -44,7 +43,7 @@ export const connectDatabase = (
       process.emitWarning(`PostgreSQL connection failed: ${err.message}`)
     })
   })
-  const db = drizzle(pool, { schema, casing: 'snake_case' })
+  const db = drizzle(pool, { casing: 'snake_case' })
   return { db, pool, close: () => pool.end() }
 }
 

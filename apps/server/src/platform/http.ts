@@ -11,8 +11,10 @@ declare module 'fastify' {
 
 /** The signed-in staff actor of a request (every non-public /api/v1 route has one). */
 export const staffOf = (req: FastifyRequest) => {
-  if (!req.auth) throw new AppError('auth.unauthenticated')
-  return req.auth.actor
+  // The context's getter refuses a request nobody signed in to.
+  const actor = req.ctx.actor
+  if (actor.kind !== 'staff') throw new AppError('auth.unauthenticated')
+  return actor
 }
 
 export const requireAdmin = (req: FastifyRequest) => {

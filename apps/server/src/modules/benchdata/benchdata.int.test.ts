@@ -174,9 +174,9 @@ describe('seedBench', () => {
     const rows = await query<{ channel: string; ok: boolean }>(
       `SELECT channel::text,
               bool_and(CASE channel
-                WHEN 'email' THEN email_message_id = channel_data->>'messageId' AND call_id IS NULL
-                WHEN 'phone' THEN call_id = channel_data->>'callId' AND (channel_data->>'durationSeconds')::int > 0
-                ELSE email_message_id IS NULL AND call_id IS NULL END) AS ok
+                WHEN 'email' THEN thread_key = channel_data->>'messageId'
+                WHEN 'phone' THEN thread_key = channel_data->>'callId' AND (channel_data->>'durationSeconds')::int > 0
+                ELSE thread_key IS NULL END) AS ok
          FROM interactions GROUP BY 1`,
     )
     expect(rows.map((r) => r.channel)).toEqual(expect.arrayContaining(['email', 'phone', 'note']))

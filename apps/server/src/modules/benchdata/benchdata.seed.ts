@@ -747,8 +747,7 @@ const INTERACTION_COLUMNS = [
   'author_customer_id',
   'body_text',
   'language',
-  'email_message_id',
-  'call_id',
+  'thread_key',
   'channel_data',
   'created_at',
 ]
@@ -934,8 +933,7 @@ function* interactionRows(world: World, from: number, to: number, counted: () =>
         step.author >= 0 ? '\\N' : world.customerIds[plan.customer]!,
         copyText(body),
         plan.lang,
-        copyText(messageId),
-        copyText(callId),
+        copyText(messageId ?? callId),
         copyJson(channelData),
         copyTime(step.at),
       ])

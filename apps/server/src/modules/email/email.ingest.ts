@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto'
 import { type Ctx, inTransaction, SYSTEM } from '../../platform/context.ts'
 import { pgErrorOf } from '../../platform/pg-errors.ts'
 import { customerMail } from '../customers/index.ts'
-import { addInteraction, createTicket, ticketMail, type UploadedFile } from '../tickets/index.ts'
+import { intake, type UploadedFile } from '../tickets/index.ts'
 import { normalizeSubject, ticketNumberFromSubject } from './email.classify.ts'
+import { type EmailData, emailContact } from './email.contact.ts'
 import { markBounced, queueAcknowledgement } from './email.outbound.ts'
 import { type ParsedEmail, parseEmail, UnprocessableMessage } from './email.parse.ts'
 import * as repo from './email.repository.ts'
@@ -225,8 +226,8 @@ const takeIn = async (
   const customerId = known.customer?.customerId ?? (await createCustomer(ctx, mail))
   const existing = await threadTicket(ctx, mail, customerId)
   const files: UploadedFile[] = mail.attachments
-  const channelData = {
-    channel: 'email' as const,
+  const data: EmailData = {
+    channel: 'email',
     ...(mail.messageId ? { messageId: mail.messageId } : {}),
     ...(mail.inReplyTo[0] ? { inReplyTo: mail.inReplyTo[0] } : {}),
     ...(mail.references.length ? { references: mail.references.slice(-100) } : {}),
@@ -235,86 +236,45 @@ const takeIn = async (
     cc: mail.cc.slice(0, 100),
     subject: mail.subject,
     ...(mail.foldAt !== null ? { foldAt: mail.foldAt } : {}),
-    ...(human ? {} : { automated: mail.automation.kind }),
+    ...(human ? {} : { automated: mail.automation.kind as NonNullable<EmailData['automated']> }),
     ...(mail.warnings.length ? { warnings: mail.warnings } : {}),
   }
   const text = mail.text.trim() || (files.length ? '' : mail.language === 'de' ? '(ohne Text)' : '(no text)')
   // A customer who writes again has a working address.
   if (known.customer?.failing) await customerMail.setFailing(ctx, mail.from.address, null)
 
-  if (existing) {
-    const added = await addInteraction(
-      ctx,
-      existing.id,
-      {
-        kind: 'inbound',
-        text,
-        ...(mail.html ? { html: mail.html } : {}),
-        channel: 'email',
-        channelData: channelData as never,
-      },
-      files,
-      { reopen: human, waits: human, authorCustomerId: customerId, lockedTicket: existing },
-    )
-    const inboundId = await record({
-      status: 'imported',
-      ticketId: added.ticketId,
-      interactionId: added.interactionId,
-    })
-    return {
-      status: 'imported',
-      inboundId,
-      ticketId: added.ticketId,
-      ticketNumber: existing.number,
-      created: false,
-    }
-  }
-
   const subject =
     normalizeSubject(mail.subject) || (mail.language === 'de' ? '(kein Betreff)' : '(no subject)')
-  const created = await createTicket(
-    ctx,
-    {
-      subject,
-      customerId,
-      channel: 'email',
-      status: 'new',
-      priority: 'normal',
-      ...(channel.teamId ? { teamId: channel.teamId } : {}),
-      language: mail.language,
-      tags: [],
-      message: {
-        direction: 'inbound',
-        text,
-        ...(mail.html ? { html: mail.html } : {}),
-        channelData: channelData as never,
-      },
-    },
+  const contact = await intake.record(ctx, emailContact, {
+    data,
+    customerId,
+    text,
+    ...(mail.html ? { html: mail.html } : {}),
     files,
-    { knownIds: true },
-  )
+    automated: !human,
+    ...(existing ? { ticket: existing } : {}),
+    opens: {
+      subject,
+      teamId: channel.teamId,
+      language: mail.language,
+    },
+  })
   const inboundId = await record({
     status: 'imported',
-    ticketId: created.id,
-    interactionId: created.interactionId!,
+    ticketId: contact.ticketId,
+    interactionId: contact.interactionId,
   })
   // Mailboxes date messages to the second: a minute's grace keeps new mail from counting as backlog.
   const backlog = (meta.receivedAt ?? now).getTime() < channel.acknowledgeSince.getTime() - BACKLOG_GRACE_MS
-  if (human && channel.acknowledge && !backlog) {
+  if (contact.created && human && channel.acknowledge && !backlog) {
     await queueAcknowledgement(
       ctx,
       channel,
-      { id: created.id, number: created.number, subject },
+      { id: contact.ticketId, number: contact.ticketNumber, subject },
       mail.from.address,
     )
   }
-  return {
-    status: 'imported',
-    inboundId,
-    ticketId: created.id,
-    ticketNumber: created.number,
-    created: true,
-  }
+  return { status: 'imported', inboundId, ...contact }
 }
 
 /** A customer for a sender the desk does not know yet. */
@@ -334,10 +294,10 @@ const createCustomer = (ctx: Ctx, mail: ParsedEmail) => {
  */
 const threadTicket = async (ctx: Ctx, mail: ParsedEmail, customerId: string) => {
   const refs = [...mail.inReplyTo, ...mail.references.slice().reverse()]
-  let ticket = refs.length ? await ticketMail.lockThread(ctx, { messageIds: refs.slice(0, 100) }) : undefined
+  let ticket = refs.length ? await intake.lockTicket(ctx, { channel: 'email', keys: refs }) : undefined
   if (!ticket) {
     const number = ticketNumberFromSubject(mail.subject)
-    const byNumber = number ? await ticketMail.lockThread(ctx, { number }) : undefined
+    const byNumber = number ? await intake.lockTicket(ctx, { number }) : undefined
     if (byNumber && byNumber.customerId === customerId) ticket = byNumber
   }
   return ticket && ticket.status !== 'closed' && !ticket.mergedIntoId ? ticket : undefined
@@ -353,9 +313,9 @@ const takeInBounce = async (
     (x): x is string => !!x,
   )
   const outbound = await repo.findOutboundByMessageIds(ctx.db, ids)
-  const ticketId = outbound?.ticketId ?? (await ticketMail.ticketIdForMessageIds(ctx, ids))
+  const ticketId = outbound?.ticketId ?? (await intake.ticketIdForKeys(ctx, 'email', ids))
   if (!ticketId) return null
-  const ticket = await ticketMail.ticket(ctx, ticketId)
+  const ticket = await intake.ticket(ctx, ticketId)
   if (!ticket) return null
   const now = ctx.clock.now()
   const failed = bounce.recipients.map((r) => r.address.toLowerCase())
@@ -370,24 +330,21 @@ const takeInBounce = async (
     .map((r) => [r.address, r.status, r.diagnostic].filter(Boolean).join(': '))
     .join('\n')
   if (outbound) await markBounced(ctx, outbound, bounce.permanent, detail || mail.subject)
-  const added = await addInteraction(
-    ctx,
-    ticketId,
-    {
-      kind: 'inbound',
-      text: mail.text.trim() || detail || mail.subject || 'delivery status notification',
-      ...(mail.html ? { html: mail.html } : {}),
+  const added = await intake.record(ctx, emailContact, {
+    data: {
       channel: 'email',
-      channelData: {
-        channel: 'email',
-        ...(mail.messageId ? { messageId: mail.messageId } : {}),
-        ...(mail.from ? { from: mail.from.address } : {}),
-        subject: mail.subject,
-        automated: 'bounce',
-      } as never,
+      ...(mail.messageId ? { messageId: mail.messageId } : {}),
+      ...(mail.from ? { from: mail.from.address } : {}),
+      subject: mail.subject,
+      automated: 'bounce',
     },
-    mail.attachments,
-    { reopen: false, waits: false },
-  )
+    customerId: ticket.customerId,
+    text: mail.text.trim() || detail || mail.subject || 'delivery status notification',
+    ...(mail.html ? { html: mail.html } : {}),
+    files: mail.attachments,
+    automated: true,
+    ticket: { id: ticketId },
+    opens: { subject: ticket.subject, teamId: ticket.teamId, language: ticket.language },
+  })
   return { ticketId, interactionId: added.interactionId, ticketNumber: ticket.number }
 }

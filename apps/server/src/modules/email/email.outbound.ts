@@ -7,8 +7,9 @@ import type { Queryable } from '../../platform/db.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
 import { readObject } from '../../platform/storage.ts'
 import { customerMail } from '../customers/index.ts'
-import { type PublicReply, ticketMail } from '../tickets/index.ts'
+import { eventOf, intake, type OutgoingReply } from '../tickets/index.ts'
 import { normalizeSubject } from './email.classify.ts'
+import { emailAcknowledged, emailContact } from './email.contact.ts'
 import { credentialsFor } from './email.oauth.ts'
 import { oneLine } from './email.parse.ts'
 import * as repo from './email.repository.ts'
@@ -84,7 +85,7 @@ const channelForTicket = async (ctx: Ctx, ticketId: string, teamId: string | nul
  * A public reply on an email ticket becomes an outgoing message in the same transaction: the
  * reply and its delivery exist together or not at all. The sender picks it up after the commit.
  */
-export const queueReply = async (ctx: Ctx, reply: PublicReply) => {
+export const queueReply = async (ctx: Ctx, reply: OutgoingReply) => {
   if (reply.channel !== 'email') return
   const now = ctx.clock.now()
   const { channel, lastFrom } = await channelForTicket(ctx, reply.ticket.id, reply.ticket.teamId)
@@ -93,15 +94,15 @@ export const queueReply = async (ctx: Ctx, reply: PublicReply) => {
     const error = !channel
       ? 'no active email channel with SMTP settings'
       : 'the customer has no email address'
-    await ticketMail.patchChannelData(ctx, reply.interactionId, {
+    await intake.reportOutcome(ctx, emailContact, reply.interactionId, {
       channel: 'email',
       delivery: delivery('failed', now, error, 0, !channel ? 'no_channel' : 'no_address'),
     })
     return
   }
-  const thread = await ticketMail.thread(ctx, reply.ticket.id)
-  const ids = thread.map((m) => m.messageId).filter((id): id is string => !!id)
-  const lastInbound = [...thread].reverse().find((m) => m.direction === 'inbound' && m.messageId)
+  const thread = await intake.thread(ctx, reply.ticket.id, 'email')
+  const ids = thread.map((m) => m.key).filter((id): id is string => !!id)
+  const lastInbound = [...thread].reverse().find((m) => m.direction === 'inbound' && m.key)
   const messageId = newMessageId(channel.address)
   await repo.insertOutbound(ctx.db, {
     channelId: channel.id,
@@ -114,10 +115,10 @@ export const queueReply = async (ctx: Ctx, reply: PublicReply) => {
     createdAt: now,
     updatedAt: now,
   })
-  await ticketMail.patchChannelData(ctx, reply.interactionId, {
+  await intake.reportOutcome(ctx, emailContact, reply.interactionId, {
     channel: 'email',
     messageId,
-    ...(lastInbound?.messageId ? { inReplyTo: lastInbound.messageId } : {}),
+    ...(lastInbound?.key ? { inReplyTo: lastInbound.key } : {}),
     ...(ids.length ? { references: ids.slice(-20) } : {}),
     from: channel.address,
     to: [to],
@@ -130,7 +131,7 @@ export const queueReply = async (ctx: Ctx, reply: PublicReply) => {
  * recorded as delivered at its time instead of as a failure nobody can act on.
  */
 export const recordSentEarlier = (ctx: Ctx, interactionId: string) =>
-  ticketMail.patchChannelData(ctx, interactionId, {
+  intake.reportOutcome(ctx, emailContact, interactionId, {
     channel: 'email',
     delivery: delivery('sent', ctx.clock.now(), null, 1),
   })
@@ -150,7 +151,10 @@ export const queueAcknowledgement = async (
   if (await repo.ackedSince(ctx.db, to, new Date(now.getTime() - ACK_PERIOD_MS))) return
   const address = await customerMail.address(ctx, to)
   if (address?.failingSince) return
-  await ticketMail.recordEvent(ctx, ticket.id, 'email.acknowledged', { acknowledgement: { from: null, to } })
+  await intake.recordEvent(
+    ctx,
+    eventOf(ctx, emailAcknowledged, ticket.id, { acknowledgement: { from: null, to } }),
+  )
   await repo.insertOutbound(ctx.db, {
     channelId: channel.id,
     ticketId: ticket.id,
@@ -178,7 +182,7 @@ export const markBounced = async (
     updatedAt: now,
   })
   if (outbound.interactionId)
-    await ticketMail.patchChannelData(ctx, outbound.interactionId, {
+    await intake.reportOutcome(ctx, emailContact, outbound.interactionId, {
       delivery: delivery('bounced', now, detail.slice(0, 1000), outbound.attempts, 'bounced'),
     })
 }
@@ -196,7 +200,7 @@ export const requeueReply = async (ctx: Ctx, interactionId: string) => {
     lockedUntil: null,
     updatedAt: now,
   })
-  await ticketMail.patchChannelData(ctx, interactionId, { delivery: delivery('queued', now) })
+  await intake.reportOutcome(ctx, emailContact, interactionId, { delivery: delivery('queued', now) })
   return true
 }
 
@@ -236,17 +240,17 @@ export const smtpTransport =
 
 /** Builds the message of a delivery (reply or acknowledgement) as nodemailer options. */
 const compose = async (ctx: Ctx, outbound: repo.OutboundRow, channel: repo.ChannelRow) => {
-  const ticket = await ticketMail.ticket(ctx, outbound.ticketId)
+  const ticket = await intake.ticket(ctx, outbound.ticketId)
   if (!ticket) throw new Error('the ticket no longer exists')
-  const thread = await ticketMail.thread(ctx, ticket.id)
-  const ids = thread.map((m) => m.messageId).filter((id): id is string => !!id && id !== outbound.messageId)
-  const lastInbound = [...thread].reverse().find((m) => m.direction === 'inbound' && m.messageId)
+  const thread = await intake.thread(ctx, ticket.id, 'email')
+  const ids = thread.map((m) => m.key).filter((id): id is string => !!id && id !== outbound.messageId)
+  const lastInbound = [...thread].reverse().find((m) => m.direction === 'inbound' && m.key)
   const lang = ticket.language === 'en' ? 'en' : 'de'
   const base = {
     from: { name: oneLine(channel.displayName || channel.name), address: channel.address },
     to: outbound.toAddress,
     messageId: outbound.messageId,
-    ...(lastInbound?.messageId ? { inReplyTo: lastInbound.messageId } : {}),
+    ...(lastInbound?.key ? { inReplyTo: lastInbound.key } : {}),
     ...(ids.length ? { references: ids.slice(-20) } : {}),
     headers: {
       'X-Tresen-Ticket': String(ticket.number),
@@ -267,11 +271,9 @@ const compose = async (ctx: Ctx, outbound: repo.OutboundRow, channel: repo.Chann
     })
     return { ...base, subject: oneLine(ack.subject), text: ack.text, html: ack.html }
   }
-  const interaction = outbound.interactionId
-    ? await ticketMail.interaction(ctx, outbound.interactionId)
-    : undefined
+  const interaction = outbound.interactionId ? await intake.contact(ctx, outbound.interactionId) : undefined
   if (!interaction) throw new Error('the reply no longer exists')
-  const files = await ticketMail.attachments(ctx, interaction.id)
+  const files = await intake.attachments(ctx, interaction.id)
   const attachments = []
   for (const f of files) {
     attachments.push({
@@ -332,7 +334,7 @@ export const sendDue = async (ctx: Ctx, transportFor: TransportFactory, limit = 
         updatedAt: at,
       })
       if (outbound.interactionId)
-        await ticketMail.patchChannelData(ctx, outbound.interactionId, {
+        await intake.reportOutcome(ctx, emailContact, outbound.interactionId, {
           delivery: delivery('sent', at, null, outbound.attempts),
         })
       continue
@@ -348,7 +350,7 @@ export const sendDue = async (ctx: Ctx, transportFor: TransportFactory, limit = 
       updatedAt: at,
     })
     if (outbound.interactionId)
-      await ticketMail.patchChannelData(ctx, outbound.interactionId, {
+      await intake.reportOutcome(ctx, emailContact, outbound.interactionId, {
         delivery: delivery(final ? 'failed' : 'queued', at, reason, outbound.attempts, deliveryReason(error)),
       })
   }

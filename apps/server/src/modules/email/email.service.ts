@@ -14,7 +14,7 @@ import { type Ctx, inTransaction, isAdmin } from '../../platform/context.ts'
 import { AppError } from '../../platform/errors.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
 import { readObject } from '../../platform/storage.ts'
-import { findVisibleTicketScope, ticketMail } from '../tickets/index.ts'
+import { findVisibleTicketScope, intake } from '../tickets/index.ts'
 import { checkImap } from './email.imap.ts'
 import { ingestMessage } from './email.ingest.ts'
 import type { OAuthConfig } from './email.oauth.ts'
@@ -379,7 +379,7 @@ export const createEmailService = (box: SecretBox) => {
   /** An agent sends a failed reply again; the ticket must be visible to them (else 404). */
   const retryDelivery = (ctx: Ctx, interactionId: string) =>
     inTransaction(ctx, async (ctx) => {
-      const interaction = await ticketMail.interaction(ctx, interactionId)
+      const interaction = await intake.contact(ctx, interactionId)
       const scope = interaction ? await findVisibleTicketScope(ctx, interaction.ticketId) : undefined
       if (!interaction || !scope) throw new AppError('ticket.not_found')
       if (!(await requeueReply(ctx, interactionId))) throw new AppError('email_delivery.not_retryable')

@@ -1,7 +1,14 @@
 /** Email: mailboxes read over IMAP or received over SMTP, replies and acknowledgements sent over SMTP. */
 
+export { emailChannel } from './email.channel.ts'
+export { type EmailData, emailAcknowledged } from './email.contact.ts'
 export { type IngestOutcome, ingestMessage } from './email.ingest.ts'
 export { queueReply, recordSentEarlier, sendDue, type TransportFactory } from './email.outbound.ts'
 export { emailRoutes } from './email.routes.ts'
 export { createEmailService, type EmailService } from './email.service.ts'
 export { type EmailWorker, startEmailWorker } from './email.worker.ts'
+
+import { emailAcknowledged } from './email.contact.ts'
+
+/** The email channel's own event kinds (on the ticket's timeline). */
+export const emailEventKinds = [emailAcknowledged]

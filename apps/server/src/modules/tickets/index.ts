@@ -1,24 +1,33 @@
-/** Tickets: the desk's cases, their timelines, assignment, transfer and merge. */
+/** Tickets: the desk's cases, their timelines, assignment, transfer and merge, and the intake of every channel. */
 
+export {
+  type ChannelAdapter,
+  type ContactData,
+  channelAdapter,
+  type OutgoingReply,
+  registerChannel,
+} from './tickets.channels.ts'
+/** The typed events of a ticket's life, for subscribers of other modules. */
+export * as ticketEvents from './tickets.events.ts'
+export { ticketEventKinds } from './tickets.events.ts'
+export { type Contact, intake, type RecordedContact } from './tickets.intake.ts'
 export { ticketJobs } from './tickets.jobs.ts'
 /** Whether an actor may see a ticket with this team and assignee (the in-memory form of the visibility rule). */
 export { canSee, type TicketScope } from './tickets.policy.ts'
-export { CONTENT_LIMIT } from './tickets.repository.ts'
+export { CONTENT_LIMIT, type TicketRow } from './tickets.repository.ts'
+export { addTicketRule, type TicketRule } from './tickets.rules.ts'
 export {
   addInteraction,
   assignTicket,
   closeSolvedTickets,
   createTicket,
+  eventOf,
   findVisibleTicketScope,
   getTicketDetail,
-  type InteractionOptions,
   listTickets,
   mergeTicket,
-  onPublicReply,
-  type PublicReply,
   returnTicketsToQueue,
   type TicketRef,
-  ticketMail,
   type UploadedFile,
   updateTicket,
 } from './tickets.service.ts'

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { signIn, startTestApp, type TestApp } from '../../../test/harness.ts'
 import { inTransaction } from '../../platform/context.ts'
 import { archiveTeam } from '../teams/index.ts'
-import { mergeTicket, ticketMail } from './index.ts'
+import { type ChannelAdapter, intake, mergeTicket } from './index.ts'
 
 let t: TestApp
 let teamA: Awaited<ReturnType<TestApp['buildTeam']>>
@@ -595,20 +596,29 @@ describe('the ticket a channel message continues', () => {
     const first = await t.buildTicket({ teamId: teamA.id })
     const second = await t.buildTicket({ teamId: teamA.id })
     const ctx = t.ctxAs()
-    const row = await ticketMail.ticket(ctx, first.id)
-    const interaction = await ticketMail.interaction(ctx, first.interactionId!)
-    await ticketMail.patchChannelData(ctx, interaction!.id, { messageId: '<m1@example.de>' })
+    const mail: ChannelAdapter<{ channel: 'email'; messageId?: string }> = {
+      channel: 'email',
+      data: z.object({ channel: z.literal('email'), messageId: z.string().optional() }),
+      threadKey: (data) => data.messageId ?? null,
+    }
+    const row = await intake.ticket(ctx, first.id)
+    const interaction = await intake.contact(ctx, first.interactionId!)
+    await intake.reportOutcome(ctx, mail, interaction!.id, { messageId: '<m1@example.de>' })
     await inTransaction(ctx, async (tx) => {
-      expect(await ticketMail.lockThread(tx, { number: first.number })).toEqual(row)
-      expect(await ticketMail.lockThread(tx, { messageIds: ['<nope@x>', '<m1@example.de>'] })).toEqual(row)
-      expect(await ticketMail.lockThread(tx, { messageIds: ['<nope@x>'] })).toBeUndefined()
-      expect(await ticketMail.lockThread(tx, { number: 999_999_999 })).toBeUndefined()
+      expect(await intake.lockTicket(tx, { number: first.number })).toEqual(row)
+      expect(
+        await intake.lockTicket(tx, { channel: 'email', keys: ['<nope@x>', '<m1@example.de>'] }),
+      ).toEqual(row)
+      // A key is a key of its channel only.
+      expect(await intake.lockTicket(tx, { channel: 'phone', keys: ['<m1@example.de>'] })).toBeUndefined()
+      expect(await intake.lockTicket(tx, { channel: 'email', keys: ['<nope@x>'] })).toBeUndefined()
+      expect(await intake.lockTicket(tx, { number: 999_999_999 })).toBeUndefined()
     })
     await mergeTicket(t.ctxAs(), first.id, { into: second.id })
-    const survivor = await ticketMail.ticket(ctx, second.id)
+    const survivor = await intake.ticket(ctx, second.id)
     await inTransaction(ctx, async (tx) => {
-      expect(await ticketMail.lockThread(tx, { number: first.number })).toEqual(survivor)
-      expect(await ticketMail.lockThread(tx, { messageIds: ['<m1@example.de>'] })).toEqual(survivor)
+      expect(await intake.lockTicket(tx, { number: first.number })).toEqual(survivor)
+      expect(await intake.lockTicket(tx, { channel: 'email', keys: ['<m1@example.de>'] })).toEqual(survivor)
     })
   })
 })

@@ -209,19 +209,27 @@ export const appendInteraction = async (
   )
 }
 
-/** The open or closed ticket a message answers (by the Message-IDs it refers to), survivor of merges, locked. */
-export const threadTicketForUpdate = async (db: Queryable, messageIds: string[]) => {
-  if (messageIds.length === 0) return undefined
-  const ids = messageIds.map((_, n) => sql.placeholder(`m${n}`))
+/**
+ * The ticket of the newest contact of a channel carrying one of the keys (the survivor of
+ * merges), locked, in any state.
+ */
+export const threadTicketForUpdate = async (db: Queryable, channel: string, keys: string[]) => {
+  if (keys.length === 0) return undefined
+  const ids = keys.map((_, n) => sql.placeholder(`m${n}`))
   return lockedTicket(
     db,
     'ticket_thread',
     String(ids.length),
     sql`(SELECT coalesce(t.merged_into_id, t.id) FROM ${interactions} i JOIN ${tickets} t ON t.id = i.ticket_id
-      WHERE i.email_message_id IN (${sql.join(ids, sql`, `)}) ORDER BY i.created_at DESC LIMIT 1)`,
-    Object.fromEntries(messageIds.map((id, n) => [`m${n}`, id])),
+      WHERE i.thread_key IN (${sql.join(ids, sql`, `)}) AND i.channel = ${sql.placeholder('channel')}
+      ORDER BY i.created_at DESC LIMIT 1)`,
+    { channel, ...Object.fromEntries(keys.map((id, n) => [`m${n}`, id])) },
   )
 }
+
+/** A ticket by id, locked, whoever may see it (the desk's own work: a channel's contact). */
+export const findTicketForUpdate = (db: Queryable, id: string) =>
+  lockedTicket(db, 'ticket_by_id', '', sql`${sql.placeholder('id')}::uuid`, { id })
 
 /** The ticket of a number (a merged number gives the survivor), locked. */
 export const ticketForNumberForUpdate = (db: Queryable, number: number) =>
@@ -254,8 +262,12 @@ const lockedTicket = async (
     values,
   )
   if (!raw) return undefined
-  return Object.fromEntries(ticketKeys.map(([column, key]) => [key, raw[column]])) as TicketRow
+  return rowOf(raw)
 }
+
+/** A ticket row from the database's raw answer (snake_case names, values already parsed). */
+const rowOf = (raw: Record<string, unknown>) =>
+  Object.fromEntries(ticketKeys.map(([column, key]) => [key, raw[column]])) as TicketRow
 
 /** Open tickets (not solved, closed or merged away) assigned to a person, locked for a change. */
 export const lockOpenAssignedTo = (db: Queryable, staffId: string) =>
@@ -678,14 +690,14 @@ export const lockSolvedBefore = (db: Queryable, before: Date, limit: number) =>
     .limit(limit)
     .for('update', { skipLocked: true })
 
-/** The (surviving) ticket of the newest interaction carrying one of these email Message-IDs. */
-export const ticketIdForMessageIds = async (db: Queryable, messageIds: string[]) => {
-  if (messageIds.length === 0) return undefined
+/** The (surviving) ticket of the newest contact of a channel carrying one of the keys. */
+export const ticketIdForKeys = async (db: Queryable, channel: string, keys: string[]) => {
+  if (keys.length === 0) return undefined
   const [row] = await db
     .select({ id: sql<string>`coalesce(${tickets.mergedIntoId}, ${tickets.id})` })
     .from(interactions)
     .innerJoin(tickets, eq(tickets.id, interactions.ticketId))
-    .where(inArray(interactions.emailMessageId, messageIds))
+    .where(and(inArray(interactions.threadKey, keys), sql`${interactions.channel} = ${channel}`))
     .orderBy(desc(interactions.createdAt))
     .limit(1)
   return row?.id
@@ -696,28 +708,46 @@ export const findTicketRow = async (db: Queryable, id: string) => {
   return row
 }
 
-/** Merges keys into an interaction's channel data. */
-export const patchChannelData = (db: Queryable, interactionId: string, patch: Record<string, unknown>) =>
-  db
+/**
+ * Merges keys into a contact's channel data (and sets its thread key when given), in one
+ * statement that answers with the contact's ticket.
+ */
+export const patchContact = async (
+  db: Queryable,
+  interactionId: string,
+  patch: Record<string, unknown>,
+  threadKey: string | null,
+) => {
+  const update = db
     .update(interactions)
     .set({
       channelData: sql`coalesce(${interactions.channelData}, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb`,
-      ...(typeof patch.messageId === 'string' ? { emailMessageId: patch.messageId } : {}),
+      ...(threadKey ? { threadKey } : {}),
     })
     .where(eq(interactions.id, interactionId))
+    .returning({ ticketId: interactions.ticketId })
+  const res = await db.execute(
+    sql`WITH p AS ${update} SELECT ${sql.join(
+      ticketKeys.map(([column]) => sql`t.${sql.identifier(column)}`),
+      sql`, `,
+    )} FROM ${tickets} t WHERE t.id = (SELECT ticket_id FROM p)`,
+  )
+  const raw = res.rows[0] as Record<string, unknown> | undefined
+  return raw ? rowOf(raw) : undefined
+}
 
-/** The email interactions of a ticket, oldest first: the thread a reply continues. */
-export const emailThreadOf = (db: Queryable, ticketId: string) =>
+/** A channel's contacts on a ticket, oldest first: the thread a reply continues. */
+export const threadOf = (db: Queryable, ticketId: string, channel: string) =>
   db
     .select({
       id: interactions.id,
       direction: interactions.direction,
-      messageId: interactions.emailMessageId,
+      key: interactions.threadKey,
       channelData: interactions.channelData,
       createdAt: interactions.createdAt,
     })
     .from(interactions)
-    .where(and(eq(interactions.ticketId, ticketId), eq(interactions.channel, 'email')))
+    .where(and(eq(interactions.ticketId, ticketId), sql`${interactions.channel} = ${channel}`))
     .orderBy(asc(interactions.createdAt), asc(interactions.id))
 
 export const interactionById = async (db: Queryable, id: string) => {

@@ -7,21 +7,32 @@ import type {
   UpdateTicketInput,
 } from '@tresen/contract'
 import { v7 as uuidv7 } from 'uuid'
+import type { z } from 'zod'
 import { type Ctx, inTransaction, SYSTEM } from '../../platform/context.ts'
+import { type DomainEvent, deskEvents, type EventDefinition, newEvent } from '../../platform/domain-events.ts'
 import { AppError } from '../../platform/errors.ts'
 import { publishEvent } from '../../platform/events.ts'
 import { htmlToText, sanitizeMessageHtml } from '../../platform/html.ts'
+import { deliverReply } from './tickets.channels.ts'
 import {
-  authorize,
-  canCreateInTeam,
-  canSee,
-  earliest,
-  isTransfer,
-  responseTimes,
-  statusTimestamps,
-} from './tickets.policy.ts'
+  interactionAdded,
+  languageChanged,
+  priorityChanged,
+  statusChanged,
+  subjectChanged,
+  tagsChanged,
+  ticketAssigned,
+  ticketCreated,
+  ticketEventKinds,
+  ticketMerged,
+  ticketMergedInto,
+  ticketTransferred,
+} from './tickets.events.ts'
+import { authorize, canCreateInTeam, canSee, isTransfer } from './tickets.policy.ts'
 import { presentDetail, presentTicket } from './tickets.presenter.ts'
 import * as repo from './tickets.repository.ts'
+import { applyRules } from './tickets.rules.ts'
+import { earliest, timeFigures } from './tickets.time.ts'
 
 export type TicketRef = string | number
 
@@ -45,7 +56,7 @@ const lockForCommand = async (ctx: Ctx, ref: TicketRef) => {
 
 type EventTicket = Pick<repo.TicketRow, 'id' | 'teamId' | 'assigneeId' | 'number' | 'status'>
 
-const notify = (ctx: Ctx, type: string, ticket: repo.TicketRow, before?: repo.TicketRow) =>
+export const notifyTicket = (ctx: Ctx, type: string, ticket: repo.TicketRow, before?: repo.TicketRow) =>
   publishEvent(ctx.db, deskEvent(ctx, type, ticket, before))
 
 /** What other processes and open views hear about a change of a ticket. */
@@ -67,16 +78,38 @@ const messageBody = (text: string | undefined, html: string | undefined) => {
   return { bodyText, bodyHtml: safeHtml }
 }
 
-type Change = Record<string, { from: unknown; to: unknown }>
+/** An event of this command: now, by the actor. */
+export const eventOf = <E extends EventDefinition>(
+  ctx: Ctx,
+  def: E,
+  ticketId: string,
+  data: z.input<E['schema']>,
+  reason?: string | null,
+) =>
+  newEvent(def, { ticketId, at: ctx.clock.now(), actorStaffId: staffId(ctx), reason: reason ?? null, data })
 
-const eventRow = (ctx: Ctx, ticketId: string, type: string, changes: Change, reason?: string | null) => ({
-  ticketId,
-  type,
-  changes,
-  reason: reason || null,
-  actorStaffId: staffId(ctx),
-  createdAt: ctx.clock.now(),
-})
+const ownKinds = new Map<string, EventDefinition>(ticketEventKinds.map((d) => [d.kind, d]))
+
+/** The events that belong on the timeline, as its rows. */
+export const timelineRows = (events: readonly DomainEvent[]): repo.NewEvent[] =>
+  events
+    .filter((e) => {
+      const def = ownKinds.get(e.kind) ?? deskEvents.definition(e.kind)
+      if (!def) throw new Error(`event kind "${e.kind}" is not defined`)
+      return def.timeline
+    })
+    .map((e) => ({
+      id: e.id,
+      ticketId: e.ticketId,
+      type: e.kind,
+      changes: e.data as Record<string, { from: unknown; to: unknown }>,
+      reason: e.reason,
+      actorStaffId: e.actorStaffId,
+      createdAt: e.at,
+    }))
+
+/** The command's change is written: the events' subscribers take over, in the same transaction. */
+export const recorded = (ctx: Ctx, events: readonly DomainEvent[]) => deskEvents.dispatch(ctx, events)
 
 const checkAssignee = async (ctx: Ctx, teamId: string | null, assigneeId: string | null | undefined) => {
   if (!assigneeId) return
@@ -90,18 +123,35 @@ const checkAssignee = async (ctx: Ctx, teamId: string | null, assigneeId: string
 }
 
 /** Opens a ticket for a customer, optionally with its first message, as one transaction. */
-export const createTicket = (
+export const createTicket = (ctx: Ctx, input: CreateTicketInput, files: UploadedFile[] = []) =>
+  openTicket(ctx, input, files, null)
+
+/** A first message as a channel gives it (see tickets.intake.ts): its author, key and data. */
+export type FirstContact = {
+  customer: { id: string; language: 'de' | 'en' }
+  threadKey: string | null
+  channelData: repo.NewInteraction['channelData']
+  automated: boolean
+}
+
+/**
+ * Opens a ticket. `contact` null: a staff member's (or the API's) input, checked against what
+ * exists and what the actor may do. A channel's contact: the desk itself found or made the
+ * customer in this transaction, and the team is the channel's.
+ */
+export const openTicket = (
   ctx: Ctx,
   input: CreateTicketInput,
-  files: UploadedFile[] = [],
-  opts: { knownIds?: boolean } = {},
+  files: UploadedFile[],
+  contact: FirstContact | null,
 ) =>
   // Ticket, first message and events are one statement, atomic by itself: a transaction (two more
-  // round trips) only when attachments are stored beside it.
-  (files.length > 0 ? inTransaction : withoutTransaction)(ctx, async (ctx) => {
-    // knownIds: the desk itself found or made customer and team in this transaction (a channel).
+  // round trips) only when attachments are stored beside it or a subscriber works in it.
+  (files.length > 0 || deskEvents.hasSubscribers([ticketCreated.kind, interactionAdded.kind])
+    ? inTransaction
+    : withoutTransaction)(ctx, async (ctx) => {
     const teamId = input.teamId ?? (ctx.actor.kind === 'staff' ? (ctx.actor.teamIds[0] ?? null) : null)
-    const scope = opts.knownIds
+    const scope = contact
       ? null
       : await repo.creationScope(ctx.db, {
           customerId: input.customerId,
@@ -109,7 +159,7 @@ export const createTicket = (
           assigneeId: input.assigneeId ?? null,
           actorId: staffId(ctx),
         })
-    const customer = scope ? scope.customer : { id: input.customerId, language: input.language ?? 'de' }
+    const customer = scope ? scope.customer : contact!.customer
     if (!customer) {
       throw new AppError('customer.not_found', 'The customer does not exist.', [
         { pointer: '/body/customerId', detail: 'unknown customer' },
@@ -128,9 +178,50 @@ export const createTicket = (
     await checkAssignee(ctx, teamId, input.assigneeId)
     const now = ctx.clock.now()
     const firstBody = input.message ? messageBody(input.message.text, input.message.html) : undefined
-    const firstDirection = input.message ? input.message.direction : undefined
+    const id = uuidv7()
+    const language = input.language ?? customer.language
+    let interaction: (repo.NewInteraction & { id: string }) | null = null
+    if (input.message && firstBody) {
+      const m = input.message
+      const inbound = m.direction === 'inbound'
+      interaction = {
+        id: uuidv7(),
+        ticketId: id,
+        channel: input.channel,
+        direction: m.direction,
+        authorCustomerId: inbound ? customer.id : null,
+        authorStaffId: inbound ? null : staffId(ctx),
+        language,
+        ...firstBody,
+        ...(contact
+          ? { threadKey: contact.threadKey, channelData: contact.channelData ?? null }
+          : channelColumns(m.channelData)),
+        createdAt: now,
+      }
+    }
+    const created = eventOf(ctx, ticketCreated, id, {
+      status: { from: null, to: input.status },
+      ...(teamId ? { team: { from: null, to: teamId } } : {}),
+      ...(input.assigneeId ? { assignee: { from: null, to: input.assigneeId } } : {}),
+    })
+    const events: DomainEvent[] = [created]
+    if (interaction)
+      events.push(
+        eventOf(ctx, interactionAdded, id, {
+          interactionId: interaction.id,
+          channel: interaction.channel,
+          direction: interaction.direction,
+          automated: contact?.automated ?? false,
+          first: true,
+        }),
+      )
+    const times = timeFigures(
+      { status: 'new', solvedAt: null, closedAt: null, waitingSince: null, firstResponseAt: null },
+      events,
+      now,
+    )
     const ticket = {
-      id: uuidv7(),
+      id,
       content: firstBody?.bodyText ?? '',
       subject: input.subject,
       status: input.status,
@@ -139,48 +230,24 @@ export const createTicket = (
       teamId,
       assigneeId: input.assigneeId ?? null,
       customerId: customer.id,
-      language: input.language ?? customer.language,
+      language,
       tags: [...new Set(input.tags)],
       createdAt: now,
       updatedAt: now,
-      ...statusTimestamps('new', input.status, now),
-      ...(firstDirection
-        ? responseTimes({ waitingSince: null, firstResponseAt: null }, firstDirection, now)
-        : {}),
+      solvedAt: times.solvedAt,
+      closedAt: times.closedAt,
+      waitingSince: times.waitingSince,
+      firstResponseAt: times.firstResponseAt,
     }
-    let interaction: (repo.NewInteraction & { id: string }) | null = null
-    if (input.message && firstBody) {
-      const m = input.message
-      const inbound = m.direction === 'inbound'
-      interaction = {
-        id: uuidv7(),
-        ticketId: ticket.id,
-        channel: input.channel,
-        direction: m.direction,
-        authorCustomerId: inbound ? customer.id : null,
-        authorStaffId: inbound ? null : staffId(ctx),
-        language: ticket.language,
-        ...firstBody,
-        ...channelColumns(m.channelData),
-        createdAt: now,
-      }
-    }
-    const created = {
-      id: uuidv7(),
-      ...eventRow(ctx, ticket.id, 'ticket.created', {
-        status: { from: null, to: ticket.status },
-        ...(ticket.teamId ? { team: { from: null, to: ticket.teamId } } : {}),
-        ...(ticket.assigneeId ? { assignee: { from: null, to: ticket.assigneeId } } : {}),
-      }),
-    }
-    // Ticket, first message, event and the desk event in one round trip.
+    // Ticket, first message, timeline and the desk event in one round trip.
     const number = await repo.insertTicketWithMessage(ctx.db, {
       ticket,
       interaction,
-      events: [created],
+      events: timelineRows(events),
       event: deskEvent(ctx, 'ticket.created', { ...ticket, number: 0 }),
     })
     if (interaction) await storeFiles(ctx, ticket.id, interaction.id, files, now)
+    await recorded(ctx, events)
     // Everything the new ticket's page shows was just written or looked up: its detail needs no
     // read (none of a channel's tickets, nor one with files, answers with it).
     const detail =
@@ -207,8 +274,7 @@ export const createTicket = (
                   {
                     interaction: {
                       bodyHtml: null,
-                      emailMessageId: null,
-                      callId: null,
+                      threadKey: null,
                       channelData: null,
                       mergedFromTicketId: null,
                       authorStaffId: null,
@@ -224,12 +290,17 @@ export const createTicket = (
                   },
                 ]
               : [],
-            [
-              {
-                event: { ...created, reason: created.reason ?? null },
-                actorName: created.actorStaffId ? scope.actorName : null,
+            timelineRows([created]).map((row) => ({
+              event: {
+                ...row,
+                id: row.id!,
+                reason: row.reason ?? null,
+                actorStaffId: row.actorStaffId ?? null,
+                changes: row.changes!,
+                createdAt: now,
               },
-            ],
+              actorName: row.actorStaffId ? scope.actorName : null,
+            })),
             [],
           )
         : undefined
@@ -260,11 +331,28 @@ const storeFiles = async (
   }
 }
 
+/**
+ * The key later contacts find this one's ticket by, for the channel data a client may send: an
+ * email's Message-ID, a call's id. Channels that take contacts in themselves give theirs.
+ */
+export const threadKeyOf = (data: AddInteractionInput['channelData']) =>
+  data?.channel === 'email'
+    ? (data.messageId ?? null)
+    : data?.channel === 'phone'
+      ? (data.callId ?? null)
+      : null
+
 const channelColumns = (data: AddInteractionInput['channelData']) => ({
   channelData: data ?? null,
-  emailMessageId: data?.channel === 'email' ? (data.messageId ?? null) : null,
-  callId: data?.channel === 'phone' ? (data.callId ?? null) : null,
+  threadKey: threadKeyOf(data),
 })
+
+const changeKinds = {
+  subject: subjectChanged,
+  status: statusChanged,
+  priority: priorityChanged,
+  language: languageChanged,
+} as const
 
 /** Changes subject, status, priority, language or tags; each change is an event with from → to. */
 export const updateTicket = (ctx: Ctx, ref: TicketRef, input: UpdateTicketInput) =>
@@ -272,18 +360,17 @@ export const updateTicket = (ctx: Ctx, ref: TicketRef, input: UpdateTicketInput)
     const ticket = await lockForCommand(ctx, ref)
     authorize(ctx.actor, 'ticket.update', ticket)
     const now = ctx.clock.now()
-    const events: ReturnType<typeof eventRow>[] = []
+    const events: DomainEvent[] = []
     const set: Partial<repo.TicketRow> = {}
-    const simple = ['subject', 'status', 'priority', 'language'] as const
-    for (const field of simple) {
+    for (const field of ['subject', 'status', 'priority', 'language'] as const) {
       const to = input[field]
       if (to !== undefined && to !== ticket[field]) {
         Object.assign(set, { [field]: to })
         events.push(
-          eventRow(
+          eventOf(
             ctx,
+            changeKinds[field] as EventDefinition,
             ticket.id,
-            `ticket.${field}_changed`,
             { [field]: { from: ticket[field], to } },
             input.reason,
           ),
@@ -295,16 +382,19 @@ export const updateTicket = (ctx: Ctx, ref: TicketRef, input: UpdateTicketInput)
       const before = [...ticket.tags].sort()
       if (tags.join('\u0000') !== before.join('\u0000')) {
         set.tags = tags
-        events.push(
-          eventRow(ctx, ticket.id, 'ticket.tags_changed', { tags: { from: before, to: tags } }, input.reason),
-        )
+        events.push(eventOf(ctx, tagsChanged, ticket.id, { tags: { from: before, to: tags } }, input.reason))
       }
     }
     if (events.length === 0) return ticket.id
-    if (set.status) Object.assign(set, statusTimestamps(ticket.status, set.status, now))
-    const updated = await repo.updateTicket(ctx.db, ticket.id, { ...set, updatedAt: now })
-    await repo.insertEvents(ctx.db, events)
-    await notify(ctx, 'ticket.updated', updated)
+    const all = applyRules(ticket, events)
+    const updated = await repo.updateTicket(ctx.db, ticket.id, {
+      ...set,
+      ...timeFigures(ticket, all, now),
+      updatedAt: now,
+    })
+    await repo.insertEvents(ctx.db, timelineRows(all))
+    await recorded(ctx, all)
+    await notifyTicket(ctx, 'ticket.updated', updated)
     return ticket.id
   })
 
@@ -340,7 +430,7 @@ export const assignTicket = (ctx: Ctx, ref: TicketRef, input: AssignTicketInput)
       await checkAssignee(ctx, teamId, assigneeId)
     }
     const after = { teamId, assigneeId }
-    const changes: Change = {}
+    const changes: { team?: { from: string | null; to: string | null }; assignee?: typeof changes.team } = {}
     if (teamId !== ticket.teamId) changes.team = { from: ticket.teamId, to: teamId }
     if (assigneeId !== ticket.assigneeId) changes.assignee = { from: ticket.assigneeId, to: assigneeId }
     if (Object.keys(changes).length === 0) return ticket.id
@@ -351,11 +441,18 @@ export const assignTicket = (ctx: Ctx, ref: TicketRef, input: AssignTicketInput)
       ])
     }
     const now = ctx.clock.now()
-    const updated = await repo.updateTicket(ctx.db, ticket.id, { teamId, assigneeId, updatedAt: now })
-    await repo.insertEvents(ctx.db, [
-      eventRow(ctx, ticket.id, transfer ? 'ticket.transferred' : 'ticket.assigned', changes, input.reason),
+    const events = applyRules(ticket, [
+      eventOf(ctx, transfer ? ticketTransferred : ticketAssigned, ticket.id, changes, input.reason),
     ])
-    await notify(ctx, 'ticket.updated', updated, ticket)
+    const updated = await repo.updateTicket(ctx.db, ticket.id, {
+      teamId,
+      assigneeId,
+      ...timeFigures(ticket, events, now),
+      updatedAt: now,
+    })
+    await repo.insertEvents(ctx.db, timelineRows(events))
+    await recorded(ctx, events)
+    await notifyTicket(ctx, 'ticket.updated', updated, ticket)
     return ticket.id
   })
 
@@ -373,12 +470,13 @@ export const returnTicketsToQueue = (ctx: Ctx, staffId: string) =>
       held.map((t) => t.id),
       ctx.clock.now(),
     )
-    await repo.insertEvents(
-      ctx.db,
-      held.map((t) => eventRow(ctx, t.id, 'ticket.assigned', { assignee: { from: staffId, to: null } })),
+    const events = held.map((t) =>
+      eventOf(ctx, ticketAssigned, t.id, { assignee: { from: staffId, to: null } }),
     )
+    await repo.insertEvents(ctx.db, timelineRows(events))
+    await recorded(ctx, events)
     const before = new Map(held.map((t) => [t.id, t]))
-    for (const ticket of updated) await notify(ctx, 'ticket.updated', ticket, before.get(ticket.id))
+    for (const ticket of updated) await notifyTicket(ctx, 'ticket.updated', ticket, before.get(ticket.id))
     return updated.length
   })
 
@@ -388,111 +486,94 @@ export const addInteraction = (
   ref: TicketRef,
   input: AddInteractionInput,
   files: UploadedFile[] = [],
-  opts: InteractionOptions = {},
 ) =>
   inTransaction(ctx, async (ctx) => {
-    const ticket = opts.lockedTicket ?? (await lockForCommand(ctx, ref))
+    const ticket = await lockForCommand(ctx, ref)
     authorize(ctx.actor, 'ticket.reply', ticket)
-    const body = messageBody(input.text, input.html)
-    if (!body.bodyText.trim() && files.length === 0) {
-      throw new AppError('request.invalid', 'A message needs text or an attachment.', [
-        { pointer: '/body/text', detail: 'must not be empty' },
-      ])
-    }
-    const now = ctx.clock.now()
-    const direction = input.kind === 'note' ? 'internal' : input.kind === 'reply' ? 'outbound' : 'inbound'
-    const channel = input.kind === 'note' ? 'note' : (input.channel ?? ticket.channel)
-    const interaction = {
-      id: uuidv7(),
-      ticketId: ticket.id,
-      channel,
-      direction,
-      authorStaffId: direction === 'inbound' ? null : staffId(ctx),
-      authorCustomerId: direction === 'inbound' ? (opts.authorCustomerId ?? ticket.customerId) : null,
-      language: ticket.language,
-      ...body,
-      ...channelColumns(input.channelData),
-      createdAt: now,
-    } satisfies repo.NewInteraction
-    // A reply takes a new ticket into work; a customer's message reopens a waiting or solved one
-    // (an automatic message does not: opts.reopen false).
-    let status = input.status
-    if (!status && direction === 'outbound' && ticket.status === 'new') status = 'open'
-    if (
-      !status &&
-      direction === 'inbound' &&
-      opts.reopen !== false &&
-      ['pending', 'solved', 'on_hold'].includes(ticket.status)
-    )
-      status = 'open'
-    const set: Partial<repo.TicketRow> = {
-      updatedAt: now,
-      ...(opts.waits === false ? {} : responseTimes(ticket, direction, now)),
-    }
-    const events: repo.NewEvent[] = []
-    if (status && status !== ticket.status) {
-      Object.assign(set, { status }, statusTimestamps(ticket.status, status, now))
-      events.push(
-        eventRow(ctx, ticket.id, 'ticket.status_changed', { status: { from: ticket.status, to: status } }),
-      )
-    }
-    // The row is locked: the ticket after this statement is the one before with `set` applied.
-    const updated: repo.TicketRow = { ...ticket, ...set, version: ticket.version + 1 }
-    await repo.appendInteraction(ctx.db, {
-      interaction,
-      events,
-      ticketId: ticket.id,
-      set,
-      appendText: body.bodyText,
-      event: deskEvent(ctx, 'ticket.interaction_added', updated),
-    })
-    await storeFiles(ctx, ticket.id, interaction.id, files, now)
-    if (direction === 'outbound') {
-      for (const hook of replyHooks) {
-        await hook(ctx, {
-          ticket: updated,
-          interactionId: interaction.id,
-          channel,
-          text: body.bodyText,
-          html: body.bodyHtml,
-        })
-      }
-    }
-    return { ticketId: ticket.id, interactionId: interaction.id }
+    return appendContact(ctx, ticket, input, files, null)
   })
 
-export type UploadedFile = { filename: string; contentType: string; data: Buffer }
-
-export type InteractionOptions = {
-  /** false: a customer's message does not reopen a pending or solved ticket (automatic mail). */
-  reopen?: boolean
-  /** false: the message does not start or end the customer's wait (bounces, automatic mail). */
-  waits?: boolean
-  /** Who wrote an inbound message when it is not the ticket's customer (a colleague in copy). */
-  authorCustomerId?: string
-  /** The ticket, already locked by the caller in this transaction (`ticketMail.threadTicket`). */
-  lockedTicket?: repo.TicketRow
+/** A message as a channel gives it (see tickets.intake.ts): who wrote it, its key and data. */
+export type LaterContact = {
+  authorCustomerId: string
+  threadKey: string | null
+  channelData: repo.NewInteraction['channelData']
+  automated: boolean
 }
-
-/** What a channel needs to send a public reply: the ticket after the reply and the message. */
-export type PublicReply = {
-  ticket: repo.TicketRow
-  interactionId: string
-  channel: string
-  text: string
-  html: string | null
-}
-export type ReplyHook = (ctx: Ctx, reply: PublicReply) => Promise<void>
-
-const replyHooks = new Set<ReplyHook>()
 
 /**
- * Registers what happens to a public reply inside its transaction (the email channel queues the
- * mail there, so a reply and its delivery are written together or not at all).
+ * A message on a ticket the caller has locked and may work on: the interaction, its events and
+ * what the rules make of them (a customer's message reopens, a first reply opens), the time
+ * figures, search text and desk event in one statement; then its files, its subscribers and,
+ * for a public reply, its delivery through the channel.
  */
-export const onPublicReply = (hook: ReplyHook) => {
-  replyHooks.add(hook)
+export const appendContact = async (
+  ctx: Ctx,
+  ticket: repo.TicketRow,
+  input: AddInteractionInput,
+  files: UploadedFile[],
+  contact: LaterContact | null,
+) => {
+  const body = messageBody(input.text, input.html)
+  if (!body.bodyText.trim() && files.length === 0) {
+    throw new AppError('request.invalid', 'A message needs text or an attachment.', [
+      { pointer: '/body/text', detail: 'must not be empty' },
+    ])
+  }
+  const now = ctx.clock.now()
+  const direction = input.kind === 'note' ? 'internal' : input.kind === 'reply' ? 'outbound' : 'inbound'
+  const channel = input.kind === 'note' ? 'note' : (input.channel ?? ticket.channel)
+  const interaction = {
+    id: uuidv7(),
+    ticketId: ticket.id,
+    channel,
+    direction,
+    authorStaffId: direction === 'inbound' ? null : staffId(ctx),
+    authorCustomerId: direction === 'inbound' ? (contact?.authorCustomerId ?? ticket.customerId) : null,
+    language: ticket.language,
+    ...body,
+    ...(contact
+      ? { threadKey: contact.threadKey, channelData: contact.channelData ?? null }
+      : channelColumns(input.channelData)),
+    createdAt: now,
+  } satisfies repo.NewInteraction
+  const own: DomainEvent[] = [
+    eventOf(ctx, interactionAdded, ticket.id, {
+      interactionId: interaction.id,
+      channel,
+      direction,
+      automated: contact?.automated ?? false,
+      first: false,
+    }),
+  ]
+  if (input.status && input.status !== ticket.status)
+    own.push(eventOf(ctx, statusChanged, ticket.id, { status: { from: ticket.status, to: input.status } }))
+  const events = applyRules(ticket, own)
+  const set: Partial<repo.TicketRow> = { updatedAt: now, ...timeFigures(ticket, events, now) }
+  // The row is locked: the ticket after this statement is the one before with `set` applied.
+  const updated: repo.TicketRow = { ...ticket, ...set, version: ticket.version + 1 }
+  await repo.appendInteraction(ctx.db, {
+    interaction,
+    events: timelineRows(events),
+    ticketId: ticket.id,
+    set,
+    appendText: body.bodyText,
+    event: deskEvent(ctx, 'ticket.interaction_added', updated),
+  })
+  await storeFiles(ctx, ticket.id, interaction.id, files, now)
+  await recorded(ctx, events)
+  if (direction === 'outbound')
+    await deliverReply(ctx, {
+      ticket: updated,
+      interactionId: interaction.id,
+      channel,
+      text: body.bodyText,
+      html: body.bodyHtml,
+    })
+  return { ticketId: ticket.id, interactionId: interaction.id }
 }
+
+export type UploadedFile = { filename: string; contentType: string; data: Buffer }
 
 /**
  * Merges a ticket into another about the same matter: its timeline moves to the survivor, its
@@ -533,17 +614,19 @@ export const mergeTicket = (ctx: Ctx, ref: TicketRef, input: MergeTicketInput) =
       firstResponseAt: earliest(target.firstResponseAt, source.firstResponseAt),
       updatedAt: now,
     })
-    await repo.insertEvents(ctx.db, [
-      eventRow(
+    const events = [
+      eventOf(
         ctx,
+        ticketMergedInto,
         source.id,
-        'ticket.merged_into',
         { mergedInto: { from: null, to: target.number }, status: { from: source.status, to: 'closed' } },
         input.reason,
       ),
-      eventRow(ctx, target.id, 'ticket.merged', { merged: { from: null, to: source.number } }, input.reason),
-    ])
-    await notify(ctx, 'ticket.merged', updated)
+      eventOf(ctx, ticketMerged, target.id, { merged: { from: null, to: source.number } }, input.reason),
+    ]
+    await repo.insertEvents(ctx.db, timelineRows(events))
+    await recorded(ctx, events)
+    await notifyTicket(ctx, 'ticket.merged', updated)
     return target.id
   })
 
@@ -670,52 +753,16 @@ export const closeSolvedTickets = (ctx: Ctx, opts: { days?: number; limit?: numb
     for (const ticket of due) {
       await repo.updateTicket(ctx.db, ticket.id, { status: 'closed', closedAt: now, updatedAt: now })
     }
-    await repo.insertEvents(
-      ctx.db,
-      due.map((t) =>
-        eventRow(
-          ctx,
-          t.id,
-          'ticket.status_changed',
-          { status: { from: 'solved', to: 'closed' } },
-          `closed automatically ${days} days after solving`,
-        ),
+    const events = due.map((t) =>
+      eventOf(
+        ctx,
+        statusChanged,
+        t.id,
+        { status: { from: 'solved', to: 'closed' } },
+        `closed automatically ${days} days after solving`,
       ),
     )
+    await repo.insertEvents(ctx.db, timelineRows(events))
+    await recorded(ctx, events)
     return due.length
   })
-
-/**
- * What the email channel reads and records about tickets, as the desk itself (no visibility
- * rule: mail arrives for whatever ticket it names).
- */
-export const ticketMail = {
-  /** The surviving ticket a reply belongs to, by the Message-IDs it refers to. */
-  ticketIdForMessageIds: (ctx: Ctx, ids: string[]) => repo.ticketIdForMessageIds(ctx.db, ids),
-  ticket: (ctx: Ctx, id: string) => repo.findTicketRow(ctx.db, id),
-  /**
-   * The ticket a message continues, locked for the rest of the transaction: by the Message-IDs it
-   * refers to, else by a ticket number (merged tickets resolve to their survivor).
-   */
-  lockThread: (ctx: Ctx, by: { messageIds: string[] } | { number: number }) =>
-    'number' in by
-      ? repo.ticketForNumberForUpdate(ctx.db, by.number)
-      : repo.threadTicketForUpdate(ctx.db, by.messageIds),
-  thread: (ctx: Ctx, ticketId: string) => repo.emailThreadOf(ctx.db, ticketId),
-  interaction: (ctx: Ctx, id: string) => repo.interactionById(ctx.db, id),
-  attachments: (ctx: Ctx, interactionId: string) => repo.attachmentsOfInteraction(ctx.db, interactionId),
-  /** An event on the ticket's timeline by the desk itself (an acknowledgement sent, …). */
-  recordEvent: async (ctx: Ctx, ticketId: string, type: string, changes: Change, reason?: string) => {
-    await repo.insertEvents(ctx.db, [eventRow(ctx, ticketId, type, changes, reason)])
-  },
-  /** Records channel data the desk learns later (a delivery's outcome, the Message-ID it was sent with). */
-  patchChannelData: async (ctx: Ctx, interactionId: string, patch: Record<string, unknown>) => {
-    await repo.patchChannelData(ctx.db, interactionId, patch)
-    // A delivery's outcome arrives after the reply: open views of the ticket hear about it.
-    if ('delivery' in patch) {
-      const interaction = await repo.interactionById(ctx.db, interactionId)
-      const ticket = interaction ? await repo.findTicketRow(ctx.db, interaction.ticketId) : undefined
-      if (ticket) await notify(ctx, 'ticket.interaction_updated', ticket)
-    }
-  },
-}

@@ -146,16 +146,18 @@ export const interactions = pgTable(
     bodyText: text().notNull().default(''),
     bodyHtml: text(),
     language: language().notNull().default('de'),
-    emailMessageId: text(),
-    callId: text(),
+    /**
+     * The key later contacts of the same channel find this one's ticket by: an email's
+     * Message-ID, a call's id (see tickets.channels.ts).
+     */
+    threadKey: text(),
     channelData: jsonb().$type<ChannelData>(),
     mergedFromTicketId: uuid(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('interactions_ticket_created_idx').on(t.ticketId, t.createdAt, t.id),
-    index('interactions_email_message_id_idx').on(t.emailMessageId).where(sql`email_message_id IS NOT NULL`),
-    index('interactions_call_id_idx').on(t.callId).where(sql`call_id IS NOT NULL`),
+    index('interactions_thread_key_idx').on(t.threadKey).where(sql`thread_key IS NOT NULL`),
   ],
 )
 

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Actor } from '../../platform/context.ts'
-import {
-  canCreateInTeam,
-  canSee,
-  earliest,
-  isTransfer,
-  responseTimes,
-  statusTimestamps,
-} from './tickets.policy.ts'
+import { canCreateInTeam, canSee, isTransfer } from './tickets.policy.ts'
+import { earliest, responseTimes, statusTimestamps } from './tickets.time.ts'
 
 const agent: Actor = { kind: 'staff', id: 'a1', role: 'agent', teamIds: ['t1', 't2'], supervisedTeamIds: [] }
 const supervisor: Actor = {

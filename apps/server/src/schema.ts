@@ -1,0 +1,10 @@
+// Every table of the desk, for drizzle-kit (migrations) and Drizzle's query builder: the modules'
+// and the platform's own, collected here where the entry wires the desk (platform/ knows no domain).
+export * from './modules/auth/auth.tables.ts'
+export * from './modules/customers/customers.tables.ts'
+export * from './modules/email/email.tables.ts'
+export * from './modules/staff/staff.tables.ts'
+export * from './modules/teams/teams.tables.ts'
+export * from './modules/tickets/tickets.tables.ts'
+export * from './modules/views/views.tables.ts'
+export * from './platform/domain-events.tables.ts'
