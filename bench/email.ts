@@ -27,7 +27,7 @@ import { wireDesk } from '../apps/server/src/desk.ts'
 import { imapClient, importRound } from '../apps/server/src/modules/email/email.imap.ts'
 import { parseEmail } from '../apps/server/src/modules/email/email.parse.ts'
 import * as emailRepo from '../apps/server/src/modules/email/email.repository.ts'
-import { createEmailService } from '../apps/server/src/modules/email/email.service.ts'
+import { createChannel as createEmailChannel } from '../apps/server/src/modules/email/email.service.ts'
 import { startSmtpReceiver } from '../apps/server/src/modules/email/email.smtp-receiver.ts'
 import { systemClock } from '../apps/server/src/platform/clock.ts'
 import { type Ctx, SYSTEM } from '../apps/server/src/platform/context.ts'
@@ -346,7 +346,7 @@ const outcomeOf = async (url: string, mails: GeneratedMail[]): Promise<Outcome> 
     ).rows
     const [timeline] = (
       await c.query<{ n: number; d: number }>(
-        'SELECT count(*)::int AS n, count(DISTINCT email_message_id)::int AS d FROM interactions WHERE email_message_id IS NOT NULL',
+        `SELECT count(*)::int AS n, count(DISTINCT thread_key)::int AS d FROM interactions WHERE channel = 'email' AND thread_key IS NOT NULL`,
       )
     ).rows
     const count = async (sqlText: string) => (await c.query<{ n: number }>(sqlText)).rows[0]!.n
@@ -410,17 +410,20 @@ const watchCount = async (url: string, onCount: (n: number) => void) => {
 // The two paths
 
 const createChannel = (ctx: Ctx, teamId: string, box: ReturnType<typeof createSecretBox>, extra: object) =>
-  createEmailService(box).createChannel(ctx, {
-    name: 'Support',
-    address: DESK,
-    teamId,
-    smtpReceiverAddresses: [],
-    acknowledge: false,
-    replyPromiseHours: 24,
-    signature: { de: '', en: '' },
-    active: true,
-    ...extra,
-  })
+  createEmailChannel(
+    { ...ctx, box },
+    {
+      name: 'Support',
+      address: DESK,
+      teamId,
+      smtpReceiverAddresses: [],
+      acknowledge: false,
+      replyPromiseHours: 24,
+      signature: { de: '', en: '' },
+      active: true,
+      ...extra,
+    },
+  )
 
 type Measured<T> = {
   value: T

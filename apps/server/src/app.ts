@@ -17,7 +17,7 @@ import { authPlugin } from './modules/auth/auth.plugin.ts'
 import { authRoutes } from './modules/auth/auth.routes.ts'
 import { authenticate } from './modules/auth/auth.service.ts'
 import { customerRoutes } from './modules/customers/customers.routes.ts'
-import { createEmailService, emailRoutes } from './modules/email/index.ts'
+import { emailRoutes } from './modules/email/index.ts'
 import { healthRoutes } from './modules/health/health.routes.ts'
 import { type LiveOptions, livePlugin } from './modules/live/index.ts'
 import { staffRoutes } from './modules/staff/staff.routes.ts'
@@ -152,7 +152,7 @@ export const buildApp = async (deps: AppDeps) => {
       await api.register(customerRoutes)
       await api.register(ticketRoutes)
       await api.register(viewRoutes)
-      await api.register(emailRoutes, { email: createEmailService(createSecretBox(deps.sessionSecret)) })
+      await api.register(emailRoutes, { box: createSecretBox(deps.sessionSecret) })
     },
     { prefix: '/api/v1' },
   )

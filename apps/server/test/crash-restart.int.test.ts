@@ -179,8 +179,8 @@ describe.skipIf(external)('a desk killed with SIGKILL over and over', () => {
     await client.connect()
     try {
       const mails = await client.query<{ id: string; n: number }>(
-        `SELECT email_message_id AS id, count(*)::int AS n FROM interactions
-          WHERE email_message_id LIKE '%crash-%@customer.test%' GROUP BY 1`,
+        `SELECT thread_key AS id, count(*)::int AS n FROM interactions
+          WHERE channel = 'email' AND thread_key LIKE '%crash-%@customer.test%' GROUP BY 1`,
       )
       const counts = new Map(mails.rows.map((r) => [r.id.replace(/[<>]/g, ''), r.n]))
       for (let n = 0; n < MESSAGES; n++) {

@@ -62,6 +62,19 @@ const record =
     )
   }
 
+/** An in-transaction subscriber that fails every command adding a message. */
+const refuseMessages = (message: string) =>
+  unsubscribe.push(
+    deskEvents.subscribe({
+      when: 'in_transaction',
+      name: 'test.in_tx_refuser',
+      kinds: [ticketEvents.interactionAdded.kind],
+      handle: async () => {
+        throw new Error(message)
+      },
+    }),
+  )
+
 describe('an in-transaction subscriber', () => {
   it('writes together with its command and is rolled back with it', async () => {
     unsubscribe.push(
@@ -77,16 +90,7 @@ describe('an in-transaction subscriber', () => {
     expect(rows.map((r) => r.kind)).toEqual(['ticket.created', 'interaction.added'])
 
     // A later subscriber fails: the ticket, its message and the first subscriber's row are gone.
-    unsubscribe.push(
-      deskEvents.subscribe({
-        when: 'in_transaction',
-        name: 'test.in_tx_refuser',
-        kinds: [ticketEvents.interactionAdded.kind],
-        handle: async () => {
-          throw new Error('refused by a subscriber')
-        },
-      }),
-    )
+    refuseMessages('refused by a subscriber')
     await expect(newTicket('Rolled back')).rejects.toThrow('refused by a subscriber')
     expect(await ticketsNamed('Rolled back')).toBe(0)
     expect(await seen('test.in_tx_recorder')).toHaveLength(2)
@@ -117,16 +121,7 @@ describe('an after-commit subscriber', () => {
     )
     expect(rows[0]!.event_id).toBe(event.rows[0]!.id)
 
-    unsubscribe.push(
-      deskEvents.subscribe({
-        when: 'in_transaction',
-        name: 'test.in_tx_refuser',
-        kinds: [ticketEvents.interactionAdded.kind],
-        handle: async () => {
-          throw new Error('refused')
-        },
-      }),
-    )
+    refuseMessages('refused')
     await expect(newTicket('Never delivered')).rejects.toThrow('refused')
     expect(await deliverDue(t.ctxAs())).toBe(0)
   })

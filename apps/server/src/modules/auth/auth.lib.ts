@@ -2,7 +2,7 @@ import { hash, verify } from '@node-rs/argon2'
 import { betterAuth } from 'better-auth'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
 import type { Db } from '../../platform/db.ts'
-import { authAccounts, authSessions, authVerifications, staffUsers } from '../staff/staff.tables.ts'
+import { authAccounts, authSessions, authVerifications, staffUsers } from '../staff/index.ts'
 
 export const SESSION_COOKIE_PREFIX = 'tresen'
 export const SESSION_DAYS = 7

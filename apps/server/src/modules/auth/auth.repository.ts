@@ -1,6 +1,6 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Queryable } from '../../platform/db.ts'
-import { apiTokens, authSessions, staffUsers } from '../staff/staff.tables.ts'
+import { apiTokens, authSessions, staffUsers } from '../staff/index.ts'
 import { signInAttempts } from './auth.tables.ts'
 
 /**

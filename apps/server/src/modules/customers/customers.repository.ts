@@ -14,7 +14,7 @@ import {
 import { v7 as uuidv7 } from 'uuid'
 import { executeShaped, placeholders, type Queryable } from '../../platform/db.ts'
 import { pgErrorOf } from '../../platform/pg-errors.ts'
-import { tickets } from '../tickets/tickets.tables.ts'
+import { tickets } from '../tickets/index.ts'
 import { customerEmails, customerPhones, customers, foldedName, organizations } from './customers.tables.ts'
 
 export type CustomerRow = typeof customers.$inferSelect

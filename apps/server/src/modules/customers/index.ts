@@ -27,3 +27,5 @@ export { normalizePhone } from './customers.phone.ts'
 
 /** What the email channel needs: an address's owner, its failing mark. */
 export { customerMail } from './customers.service.ts'
+/** Tables other modules join (a ticket's customer, a sender's address). */
+export { customerEmails, customers } from './customers.tables.ts'

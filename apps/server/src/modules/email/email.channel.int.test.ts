@@ -6,7 +6,7 @@ import { type Dovecot, dovecotAvailable, startDovecot } from '../../../test/dove
 import { startTestApp, type TestApp } from '../../../test/harness.ts'
 import { startSmtpSink } from '../../../test/smtp-sink.ts'
 import { createSecretBox } from '../../platform/secret-box.ts'
-import { tickets } from '../tickets/tickets.tables.ts'
+import { tickets } from '../../schema.ts'
 import { emailInbound } from './email.tables.ts'
 import { until } from './email.test-support.ts'
 import { type EmailWorker, startEmailWorker } from './email.worker.ts'

@@ -11,12 +11,11 @@ import type { Clock } from '../../platform/clock.ts'
 import type { Ctx } from '../../platform/context.ts'
 import { htmlToText } from '../../platform/html.ts'
 import { createSecretBox } from '../../platform/secret-box.ts'
-import { customerEmails, customers } from '../customers/customers.tables.ts'
-import { attachments, interactions, tickets } from '../tickets/tickets.tables.ts'
+import { attachments, customerEmails, customers, interactions, tickets } from '../../schema.ts'
 import { type IngestOutcome, ingestMessage, LOOP_WINDOW_MS } from './email.ingest.ts'
 import { MAX_ATTACHMENTS, messageIds } from './email.parse.ts'
 import * as repo from './email.repository.ts'
-import { createEmailService } from './email.service.ts'
+import { createChannel } from './email.service.ts'
 import { emailInbound } from './email.tables.ts'
 
 // The public corpus of real-world mail (see its README) lives beside the repository, not in it:
@@ -207,18 +206,21 @@ describe.skipIf(!exists)('email ingestion over the real-world corpus', () => {
   beforeAll(async () => {
     t = await startTestApp()
     const team = await t.buildTeam()
-    const service = createEmailService(createSecretBox(t.sessionSecret))
+    const box = createSecretBox(t.sessionSecret)
     const newChannel = async (name: string, address: string) => {
-      const channel = await service.createChannel(t.ctxAs(), {
-        name,
-        address,
-        teamId: team.id,
-        acknowledge: true,
-        smtpReceiverAddresses: [],
-        replyPromiseHours: 24,
-        signature: { de: '', en: '' },
-        active: true,
-      })
+      const channel = await createChannel(
+        { ...t.ctxAs(), box },
+        {
+          name,
+          address,
+          teamId: team.id,
+          acknowledge: true,
+          smtpReceiverAddresses: [],
+          replyPromiseHours: 24,
+          signature: { de: '', en: '' },
+          active: true,
+        },
+      )
       return (await repo.findChannel(t.db, channel.id))!
     }
     const corpusChannel = await newChannel('Corpus', 'support@desk.example')

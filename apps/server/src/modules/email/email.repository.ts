@@ -2,9 +2,9 @@ import { and, asc, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm'
 import { v7 as uuidv7 } from 'uuid'
 import { executeShaped, placeholders, type Queryable } from '../../platform/db.ts'
 import { pgErrorOf } from '../../platform/pg-errors.ts'
-import { customerEmails } from '../customers/customers.tables.ts'
-import { teams } from '../teams/teams.tables.ts'
-import { tickets } from '../tickets/tickets.tables.ts'
+import { customerEmails } from '../customers/index.ts'
+import { teams } from '../teams/index.ts'
+import { tickets } from '../tickets/index.ts'
 import { emailChannels, emailInbound, emailOutbound } from './email.tables.ts'
 
 export type ChannelRow = typeof emailChannels.$inferSelect

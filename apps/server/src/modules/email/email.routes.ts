@@ -8,35 +8,40 @@ import {
   page,
   UpdateEmailChannelInput,
 } from '@tresen/contract'
+import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { noContent } from '../../platform/http.ts'
-import type { EmailService } from './email.service.ts'
+import type { SecretBox } from '../../platform/secret-box.ts'
+import * as email from './email.service.ts'
 
 const tags = ['email']
 
 /** Email channels and the record of received mail (admins); retrying a failed reply (agents). */
-export const emailRoutes: FastifyPluginAsyncZod<{ email: EmailService }> = async (app, { email }) => {
+export const emailRoutes: FastifyPluginAsyncZod<{ box: SecretBox }> = async (app, { box }) => {
+  /** The request's context with the box that opens the channels' secrets. */
+  const ctx = (req: FastifyRequest): email.EmailCtx => ({ ...req.ctx, box })
+
   app.get('/email/channels', { schema: { tags, response: { 200: z.array(EmailChannel) } } }, async (req) =>
-    email.listChannels(req.ctx),
+    email.listChannels(ctx(req)),
   )
 
   app.post(
     '/email/channels',
     { schema: { tags, body: CreateEmailChannelInput, response: { 201: EmailChannel } } },
-    async (req, reply) => reply.code(201).send(await email.createChannel(req.ctx, req.body)),
+    async (req, reply) => reply.code(201).send(await email.createChannel(ctx(req), req.body)),
   )
 
   app.get(
     '/email/channels/:id',
     { schema: { tags, params: IdParams, response: { 200: EmailChannel } } },
-    async (req) => email.getChannel(req.ctx, req.params.id),
+    async (req) => email.getChannel(ctx(req), req.params.id),
   )
 
   app.patch(
     '/email/channels/:id',
     { schema: { tags, params: IdParams, body: UpdateEmailChannelInput, response: { 200: EmailChannel } } },
-    async (req) => email.updateChannel(req.ctx, req.params.id, req.body),
+    async (req) => email.updateChannel(ctx(req), req.params.id, req.body),
   )
 
   app.post(
@@ -50,13 +55,13 @@ export const emailRoutes: FastifyPluginAsyncZod<{ email: EmailService }> = async
         response: { 200: ConnectionCheck },
       },
     },
-    async (req) => email.checkConnection(req.ctx, req.params.id),
+    async (req) => email.checkConnection(ctx(req), req.params.id),
   )
 
   app.get(
     '/email/messages',
     { schema: { tags, querystring: InboundMessageQuery, response: { 200: page(InboundMessage) } } },
-    async (req) => email.listMessages(req.ctx, req.query),
+    async (req) => email.listMessages(ctx(req), req.query),
   )
 
   app.get(
@@ -69,7 +74,7 @@ export const emailRoutes: FastifyPluginAsyncZod<{ email: EmailService }> = async
       },
     },
     async (req, reply) => {
-      const { stream, row } = await email.rawMessage(req.ctx, req.params.id)
+      const { stream, row } = await email.rawMessage(ctx(req), req.params.id)
       return reply
         .type('application/octet-stream')
         .header('content-disposition', `attachment; filename="message-${row.id}.eml"`)
@@ -95,7 +100,7 @@ export const emailRoutes: FastifyPluginAsyncZod<{ email: EmailService }> = async
       },
     },
     async (req) => {
-      const outcome = await email.retryMessage(req.ctx, req.params.id)
+      const outcome = await email.retryMessage(ctx(req), req.params.id)
       return {
         status: outcome.status,
         ticketNumber: outcome.status === 'imported' ? outcome.ticketNumber : null,
@@ -108,7 +113,7 @@ export const emailRoutes: FastifyPluginAsyncZod<{ email: EmailService }> = async
     '/email/messages/:id/dismiss',
     { schema: { tags, params: IdParams, response: { 204: z.null() } } },
     async (req, reply) => {
-      await email.dismissMessage(req.ctx, req.params.id)
+      await email.dismissMessage(ctx(req), req.params.id)
       return noContent(reply)
     },
   )

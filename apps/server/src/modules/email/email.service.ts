@@ -10,7 +10,7 @@ import type {
   SmtpSettingsInput,
   UpdateEmailChannelInput,
 } from '@tresen/contract'
-import { type Ctx, inTransaction, isAdmin } from '../../platform/context.ts'
+import { type Ctx, inTransaction } from '../../platform/context.ts'
 import { AppError } from '../../platform/errors.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
 import { readObject } from '../../platform/storage.ts'
@@ -19,11 +19,11 @@ import { checkImap } from './email.imap.ts'
 import { ingestMessage } from './email.ingest.ts'
 import type { OAuthConfig } from './email.oauth.ts'
 import { requeueReply, smtpTransport } from './email.outbound.ts'
+import { authorize } from './email.policy.ts'
 import * as repo from './email.repository.ts'
 
-const requireAdmin = (ctx: Ctx) => {
-  if (!isAdmin(ctx.actor)) throw new AppError('auth.forbidden')
-}
+/** A command context of the email module: the desk's with the box that opens the channels' secrets. */
+export type EmailCtx = Ctx & { box: SecretBox }
 
 export const presentChannel = (row: repo.ChannelRow, box: SecretBox, problems = 0): EmailChannel => ({
   id: row.id,
@@ -188,44 +188,92 @@ const checkTeam = async (ctx: Ctx, teamId: string | null | undefined) => {
   }
 }
 
-export const createEmailService = (box: SecretBox) => {
-  const listChannels = async (ctx: Ctx) => {
-    requireAdmin(ctx)
-    const [rows, problems] = await Promise.all([repo.listChannels(ctx.db), repo.problemCounts(ctx.db)])
-    return rows.map((r) => presentChannel(r, box, problems.get(r.id) ?? 0))
-  }
+const presentInbound = (r: { message: repo.InboundRow; ticketNumber: number | null }): InboundMessage => ({
+  id: r.message.id,
+  channelId: r.message.channelId,
+  source: r.message.source as InboundMessage['source'],
+  status: r.message.status as InboundMessage['status'],
+  reason: r.message.reason,
+  messageId: r.message.messageId,
+  from: r.message.fromAddress,
+  subject: r.message.subject,
+  size: r.message.size,
+  ticketNumber: r.ticketNumber,
+  receivedAt: r.message.receivedAt.toISOString(),
+})
 
-  const getChannel = async (ctx: Ctx, id: string) => {
-    requireAdmin(ctx)
-    const row = await repo.findChannel(ctx.db, id)
-    if (!row) throw new AppError('email_channel.not_found')
-    const problems = await repo.problemCounts(ctx.db)
-    return presentChannel(row, box, problems.get(row.id) ?? 0)
-  }
+export const listChannels = async (ctx: EmailCtx) => {
+  authorize(ctx.actor, 'email.manage')
+  const [rows, problems] = await Promise.all([repo.listChannels(ctx.db), repo.problemCounts(ctx.db)])
+  return rows.map((r) => presentChannel(r, ctx.box, problems.get(r.id) ?? 0))
+}
 
-  const createChannel = async (ctx: Ctx, input: CreateEmailChannelInput) => {
-    requireAdmin(ctx)
+export const getChannel = async (ctx: EmailCtx, id: string) => {
+  authorize(ctx.actor, 'email.manage')
+  const row = await repo.findChannel(ctx.db, id)
+  if (!row) throw new AppError('email_channel.not_found')
+  const problems = await repo.problemCounts(ctx.db)
+  return presentChannel(row, ctx.box, problems.get(row.id) ?? 0)
+}
+
+export const createChannel = async (ctx: EmailCtx, input: CreateEmailChannelInput) => {
+  authorize(ctx.actor, 'email.manage')
+  await checkTeam(ctx, input.teamId)
+  const now = ctx.clock.now()
+  try {
+    const row = await repo.insertChannel(ctx.db, {
+      name: input.name,
+      address: input.address,
+      displayName: input.displayName ?? null,
+      teamId: input.teamId ?? null,
+      ...imapColumns(ctx.box, input.imap),
+      ...smtpColumns(ctx.box, input.smtp),
+      ...oauthColumn(ctx.box, input.oauth),
+      smtpReceiverAddresses: [...new Set(input.smtpReceiverAddresses)],
+      acknowledge: input.acknowledge,
+      replyPromiseHours: input.replyPromiseHours,
+      signature: input.signature,
+      active: input.active,
+      acknowledgeSince: now,
+      createdAt: now,
+      updatedAt: now,
+    })
+    return presentChannel(row, ctx.box)
+  } catch (err) {
+    if (repo.isAddressTaken(err))
+      throw new AppError('email_channel.address_taken', undefined, [
+        { pointer: '/body/address', detail: 'taken' },
+      ])
+    throw err
+  }
+}
+
+export const updateChannel = (base: EmailCtx, id: string, input: UpdateEmailChannelInput) =>
+  inTransaction(base, async (tx) => {
+    const ctx: EmailCtx = { ...tx, box: base.box }
+    authorize(ctx.actor, 'email.manage')
+    const current = await repo.lockChannel(ctx.db, id)
+    if (!current) throw new AppError('email_channel.not_found')
     await checkTeam(ctx, input.teamId)
-    const now = ctx.clock.now()
     try {
-      const row = await repo.insertChannel(ctx.db, {
-        name: input.name,
-        address: input.address,
-        displayName: input.displayName ?? null,
-        teamId: input.teamId ?? null,
-        ...imapColumns(box, input.imap),
-        ...smtpColumns(box, input.smtp),
-        ...oauthColumn(box, input.oauth),
-        smtpReceiverAddresses: [...new Set(input.smtpReceiverAddresses)],
-        acknowledge: input.acknowledge,
-        replyPromiseHours: input.replyPromiseHours,
-        signature: input.signature,
-        active: input.active,
-        acknowledgeSince: now,
-        createdAt: now,
-        updatedAt: now,
+      const row = await repo.updateChannel(ctx.db, id, {
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.address !== undefined ? { address: input.address } : {}),
+        ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
+        ...(input.teamId !== undefined ? { teamId: input.teamId } : {}),
+        ...imapColumns(ctx.box, input.imap, current),
+        ...smtpColumns(ctx.box, input.smtp, current),
+        ...oauthColumn(ctx.box, input.oauth, current),
+        ...(input.smtpReceiverAddresses
+          ? { smtpReceiverAddresses: [...new Set(input.smtpReceiverAddresses)] }
+          : {}),
+        ...(input.acknowledge !== undefined ? { acknowledge: input.acknowledge } : {}),
+        ...(input.replyPromiseHours !== undefined ? { replyPromiseHours: input.replyPromiseHours } : {}),
+        ...(input.signature ? { signature: input.signature } : {}),
+        ...(input.active !== undefined ? { active: input.active } : {}),
+        updatedAt: ctx.clock.now(),
       })
-      return presentChannel(row, box)
+      return presentChannel(row!, ctx.box)
     } catch (err) {
       if (repo.isAddressTaken(err))
         throw new AppError('email_channel.address_taken', undefined, [
@@ -233,170 +281,111 @@ export const createEmailService = (box: SecretBox) => {
         ])
       throw err
     }
-  }
-
-  const updateChannel = (ctx: Ctx, id: string, input: UpdateEmailChannelInput) =>
-    inTransaction(ctx, async (ctx) => {
-      requireAdmin(ctx)
-      const current = await repo.lockChannel(ctx.db, id)
-      if (!current) throw new AppError('email_channel.not_found')
-      await checkTeam(ctx, input.teamId)
-      try {
-        const row = await repo.updateChannel(ctx.db, id, {
-          ...(input.name !== undefined ? { name: input.name } : {}),
-          ...(input.address !== undefined ? { address: input.address } : {}),
-          ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
-          ...(input.teamId !== undefined ? { teamId: input.teamId } : {}),
-          ...imapColumns(box, input.imap, current),
-          ...smtpColumns(box, input.smtp, current),
-          ...oauthColumn(box, input.oauth, current),
-          ...(input.smtpReceiverAddresses
-            ? { smtpReceiverAddresses: [...new Set(input.smtpReceiverAddresses)] }
-            : {}),
-          ...(input.acknowledge !== undefined ? { acknowledge: input.acknowledge } : {}),
-          ...(input.replyPromiseHours !== undefined ? { replyPromiseHours: input.replyPromiseHours } : {}),
-          ...(input.signature ? { signature: input.signature } : {}),
-          ...(input.active !== undefined ? { active: input.active } : {}),
-          updatedAt: ctx.clock.now(),
-        })
-        return presentChannel(row!, box)
-      } catch (err) {
-        if (repo.isAddressTaken(err))
-          throw new AppError('email_channel.address_taken', undefined, [
-            { pointer: '/body/address', detail: 'taken' },
-          ])
-        throw err
-      }
-    })
-
-  /** Tries the channel's IMAP and SMTP settings without changing anything. */
-  const checkConnection = async (ctx: Ctx, id: string): Promise<ConnectionCheck> => {
-    requireAdmin(ctx)
-    const row = await repo.findChannel(ctx.db, id)
-    if (!row) throw new AppError('email_channel.not_found')
-    try {
-      const imap = row.imapHost ? await checkImap(ctx.db, row, box) : null
-      let smtp: ConnectionCheck['smtp'] = null
-      if (row.smtpHost) {
-        let transport: Awaited<ReturnType<ReturnType<typeof smtpTransport>>> | undefined
-        try {
-          transport = await smtpTransport(box, ctx.db)(row)
-          await transport.verify()
-          smtp = { ok: true, detail: 'connected and signed in' }
-        } catch (err) {
-          smtp = { ok: false, detail: String((err as Error).message).slice(0, 500) }
-        } finally {
-          transport?.close()
-        }
-      }
-      const failed = [imap, smtp].filter((r) => r && !r.ok).map((r) => r!.detail)
-      await repo.recordCheck(
-        ctx.db,
-        id,
-        failed.length ? 'error' : 'ok',
-        failed.join('; ') || null,
-        ctx.clock.now(),
-      )
-      return { imap, smtp }
-    } catch (err) {
-      if (/cannot be read/.test((err as Error).message)) throw new AppError('email_channel.secret_unreadable')
-      throw err
-    }
-  }
-
-  const presentInbound = (r: { message: repo.InboundRow; ticketNumber: number | null }): InboundMessage => ({
-    id: r.message.id,
-    channelId: r.message.channelId,
-    source: r.message.source as InboundMessage['source'],
-    status: r.message.status as InboundMessage['status'],
-    reason: r.message.reason,
-    messageId: r.message.messageId,
-    from: r.message.fromAddress,
-    subject: r.message.subject,
-    size: r.message.size,
-    ticketNumber: r.ticketNumber,
-    receivedAt: r.message.receivedAt.toISOString(),
   })
 
-  const listMessages = async (ctx: Ctx, q: InboundMessageQuery) => {
-    requireAdmin(ctx)
-    let before: { at: Date; id: string } | undefined
-    if (q.cursor) {
-      const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|')
-      const date = new Date(at ?? '')
-      if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id))
-        throw new AppError('request.invalid', 'The cursor is invalid.', [
-          { pointer: '/query/cursor', detail: 'invalid' },
-        ])
-      before = { at: date, id }
+/** Tries the channel's IMAP and SMTP settings without changing anything. */
+export const checkConnection = async (ctx: EmailCtx, id: string): Promise<ConnectionCheck> => {
+  authorize(ctx.actor, 'email.manage')
+  const row = await repo.findChannel(ctx.db, id)
+  if (!row) throw new AppError('email_channel.not_found')
+  try {
+    const imap = row.imapHost ? await checkImap(ctx.db, row, ctx.box) : null
+    let smtp: ConnectionCheck['smtp'] = null
+    if (row.smtpHost) {
+      let transport: Awaited<ReturnType<ReturnType<typeof smtpTransport>>> | undefined
+      try {
+        transport = await smtpTransport(ctx.box, ctx.db)(row)
+        await transport.verify()
+        smtp = { ok: true, detail: 'connected and signed in' }
+      } catch (err) {
+        smtp = { ok: false, detail: String((err as Error).message).slice(0, 500) }
+      } finally {
+        transport?.close()
+      }
     }
-    const rows = await repo.listInbound(ctx.db, {
-      ...(q.channelId ? { channelId: q.channelId } : {}),
-      ...(q.status ? { status: q.status } : {}),
-      ...(before ? { before } : {}),
-      limit: q.limit + 1,
-    })
-    const items = rows.slice(0, q.limit).map(presentInbound)
-    const last = rows.length > q.limit ? rows[q.limit - 1]!.message : undefined
-    return {
-      items,
-      nextCursor: last
-        ? Buffer.from(`${last.receivedAt.toISOString()}|${last.id}`).toString('base64url')
-        : null,
-    }
-  }
-
-  const rawMessage = async (ctx: Ctx, id: string): Promise<{ stream: Readable; row: repo.InboundRow }> => {
-    requireAdmin(ctx)
-    const row = await repo.findInbound(ctx.db, id)
-    if (!row) throw new AppError('email_message.not_found')
-    return { stream: await ctx.storage.get(row.rawKey), row }
-  }
-
-  /** Takes a message that could not be processed in again (after a fix or a changed setting). */
-  const retryMessage = async (ctx: Ctx, id: string) => {
-    requireAdmin(ctx)
-    const row = await repo.findInbound(ctx.db, id)
-    if (!row) throw new AppError('email_message.not_found')
-    if (row.status !== 'failed') throw new AppError('email_message.not_failed')
-    const channel = await repo.findChannel(ctx.db, row.channelId)
-    if (!channel) throw new AppError('email_channel.not_found')
-    const raw = await readObject(ctx.storage, row.rawKey)
-    // The failed record gives way to the new attempt; if that fails too, it records the new reason.
-    await repo.deleteFailedInbound(ctx.db, id)
-    const outcome = await ingestMessage(ctx, channel, raw, { source: row.source as 'imap' | 'smtp' })
-    return outcome
-  }
-
-  const dismissMessage = async (ctx: Ctx, id: string) => {
-    requireAdmin(ctx)
-    const row = await repo.findInbound(ctx.db, id)
-    if (!row) throw new AppError('email_message.not_found')
-    if (row.status !== 'failed') throw new AppError('email_message.not_failed')
-    await repo.updateInbound(ctx.db, id, { status: 'dismissed' })
-  }
-
-  /** An agent sends a failed reply again; the ticket must be visible to them (else 404). */
-  const retryDelivery = (ctx: Ctx, interactionId: string) =>
-    inTransaction(ctx, async (ctx) => {
-      const interaction = await intake.contact(ctx, interactionId)
-      const scope = interaction ? await findVisibleTicketScope(ctx, interaction.ticketId) : undefined
-      if (!interaction || !scope) throw new AppError('ticket.not_found')
-      if (!(await requeueReply(ctx, interactionId))) throw new AppError('email_delivery.not_retryable')
-      return interaction.ticketId
-    })
-
-  return {
-    listChannels,
-    getChannel,
-    createChannel,
-    updateChannel,
-    checkConnection,
-    listMessages,
-    rawMessage,
-    retryMessage,
-    dismissMessage,
-    retryDelivery,
+    const failed = [imap, smtp].filter((r) => r && !r.ok).map((r) => r!.detail)
+    await repo.recordCheck(
+      ctx.db,
+      id,
+      failed.length ? 'error' : 'ok',
+      failed.join('; ') || null,
+      ctx.clock.now(),
+    )
+    return { imap, smtp }
+  } catch (err) {
+    if (/cannot be read/.test((err as Error).message)) throw new AppError('email_channel.secret_unreadable')
+    throw err
   }
 }
-export type EmailService = ReturnType<typeof createEmailService>
+
+export const listMessages = async (ctx: EmailCtx, q: InboundMessageQuery) => {
+  authorize(ctx.actor, 'email.manage')
+  let before: { at: Date; id: string } | undefined
+  if (q.cursor) {
+    const [at, id] = Buffer.from(q.cursor, 'base64url').toString().split('|')
+    const date = new Date(at ?? '')
+    if (!id || Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id))
+      throw new AppError('request.invalid', 'The cursor is invalid.', [
+        { pointer: '/query/cursor', detail: 'invalid' },
+      ])
+    before = { at: date, id }
+  }
+  const rows = await repo.listInbound(ctx.db, {
+    ...(q.channelId ? { channelId: q.channelId } : {}),
+    ...(q.status ? { status: q.status } : {}),
+    ...(before ? { before } : {}),
+    limit: q.limit + 1,
+  })
+  const items = rows.slice(0, q.limit).map(presentInbound)
+  const last = rows.length > q.limit ? rows[q.limit - 1]!.message : undefined
+  return {
+    items,
+    nextCursor: last
+      ? Buffer.from(`${last.receivedAt.toISOString()}|${last.id}`).toString('base64url')
+      : null,
+  }
+}
+
+export const rawMessage = async (
+  ctx: EmailCtx,
+  id: string,
+): Promise<{ stream: Readable; row: repo.InboundRow }> => {
+  authorize(ctx.actor, 'email.manage')
+  const row = await repo.findInbound(ctx.db, id)
+  if (!row) throw new AppError('email_message.not_found')
+  return { stream: await ctx.storage.get(row.rawKey), row }
+}
+
+/** Takes a message that could not be processed in again (after a fix or a changed setting). */
+export const retryMessage = async (ctx: EmailCtx, id: string) => {
+  authorize(ctx.actor, 'email.manage')
+  const row = await repo.findInbound(ctx.db, id)
+  if (!row) throw new AppError('email_message.not_found')
+  if (row.status !== 'failed') throw new AppError('email_message.not_failed')
+  const channel = await repo.findChannel(ctx.db, row.channelId)
+  if (!channel) throw new AppError('email_channel.not_found')
+  const raw = await readObject(ctx.storage, row.rawKey)
+  // The failed record gives way to the new attempt; if that fails too, it records the new reason.
+  await repo.deleteFailedInbound(ctx.db, id)
+  const outcome = await ingestMessage(ctx, channel, raw, { source: row.source as 'imap' | 'smtp' })
+  return outcome
+}
+
+export const dismissMessage = async (ctx: EmailCtx, id: string) => {
+  authorize(ctx.actor, 'email.manage')
+  const row = await repo.findInbound(ctx.db, id)
+  if (!row) throw new AppError('email_message.not_found')
+  if (row.status !== 'failed') throw new AppError('email_message.not_failed')
+  await repo.updateInbound(ctx.db, id, { status: 'dismissed' })
+}
+
+/** An agent sends a failed reply again; the ticket must be visible to them (else 404). */
+export const retryDelivery = (base: Ctx, interactionId: string) =>
+  inTransaction(base, async (ctx) => {
+    authorize(ctx.actor, 'email.retry_delivery')
+    const interaction = await intake.contact(ctx, interactionId)
+    const scope = interaction ? await findVisibleTicketScope(ctx, interaction.ticketId) : undefined
+    if (!interaction || !scope) throw new AppError('ticket.not_found')
+    if (!(await requeueReply(ctx, interactionId))) throw new AppError('email_delivery.not_retryable')
+    return interaction.ticketId
+  })

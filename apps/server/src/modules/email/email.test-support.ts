@@ -4,7 +4,7 @@ import type { Ctx } from '../../platform/context.ts'
 import type { Queryable } from '../../platform/db.ts'
 import { createSecretBox } from '../../platform/secret-box.ts'
 import * as repo from './email.repository.ts'
-import { createEmailService } from './email.service.ts'
+import { createChannel } from './email.service.ts'
 
 /** A raw RFC 5322 message built by nodemailer's composer, as a mail client would send it. */
 export const composeMail = (opts: Mail.Options): Promise<Buffer> =>
@@ -16,19 +16,21 @@ export const composeMail = (opts: Mail.Options): Promise<Buffer> =>
 export const createChannelRow = async (
   ctx: Ctx,
   sessionSecret: string,
-  input: Partial<Parameters<ReturnType<typeof createEmailService>['createChannel']>[1]> = {},
+  input: Partial<Parameters<typeof createChannel>[1]> = {},
 ) => {
-  const service = createEmailService(createSecretBox(sessionSecret))
-  const channel = await service.createChannel(ctx, {
-    name: 'Support',
-    address: 'support@desk.example',
-    acknowledge: true,
-    replyPromiseHours: 24,
-    smtpReceiverAddresses: [],
-    signature: { de: '', en: '' },
-    active: true,
-    ...input,
-  })
+  const channel = await createChannel(
+    { ...ctx, box: createSecretBox(sessionSecret) },
+    {
+      name: 'Support',
+      address: 'support@desk.example',
+      acknowledge: true,
+      replyPromiseHours: 24,
+      smtpReceiverAddresses: [],
+      signature: { de: '', en: '' },
+      active: true,
+      ...input,
+    },
+  )
   return (await repo.findChannel(ctx.db, channel.id))!
 }
 

@@ -5,7 +5,7 @@ export { type EmailData, emailAcknowledged } from './email.contact.ts'
 export { type IngestOutcome, ingestMessage } from './email.ingest.ts'
 export { queueReply, recordSentEarlier, sendDue, type TransportFactory } from './email.outbound.ts'
 export { emailRoutes } from './email.routes.ts'
-export { createEmailService, type EmailService } from './email.service.ts'
+export { createChannel as createEmailChannel, type EmailCtx } from './email.service.ts'
 export { type EmailWorker, startEmailWorker } from './email.worker.ts'
 
 import { emailAcknowledged } from './email.contact.ts'

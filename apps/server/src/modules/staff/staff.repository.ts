@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, ne, sql } from 'drizzle-orm'
 import type { Queryable } from '../../platform/db.ts'
-import { teamMembers, teams } from '../teams/teams.tables.ts'
+import { teamMembers, teams } from '../teams/index.ts'
 import { authAccounts, authSessions, staffUsers } from './staff.tables.ts'
 
 export type StaffRow = typeof staffUsers.$inferSelect

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, inArray, isNull, notInArray, sql } from 'drizzle-orm'
 import type { Queryable } from '../../platform/db.ts'
-import { staffUsers } from '../staff/staff.tables.ts'
-import { tickets } from '../tickets/tickets.tables.ts'
+import { staffUsers } from '../staff/index.ts'
+import { tickets } from '../tickets/index.ts'
 import { teamMembers, teams } from './teams.tables.ts'
 
 export type TeamRow = typeof teams.$inferSelect

@@ -31,3 +31,5 @@ export {
   type UploadedFile,
   updateTicket,
 } from './tickets.service.ts'
+/** The tickets table, for other modules' joins (a customer's or a team's tickets). */
+export { tickets } from './tickets.tables.ts'
