@@ -123,22 +123,24 @@ export class EventRegistry {
   subscribe(...subs: Subscriber[]) {
     for (const sub of subs) {
       this.subscribers.push(sub)
-      const map = sub.when === 'in_transaction' ? this.inTx : this.afterCommit
       for (const kind of sub.kinds) {
-        const list = (map.get(kind) ?? []) as (typeof sub)[]
-        list.push(sub)
-        map.set(kind, list as never)
+        if (sub.when === 'in_transaction') this.inTx.set(kind, [...(this.inTx.get(kind) ?? []), sub])
+        else this.afterCommit.set(kind, [...(this.afterCommit.get(kind) ?? []), sub])
       }
     }
     return () => {
       for (const sub of subs) {
         const i = this.subscribers.indexOf(sub)
         if (i >= 0) this.subscribers.splice(i, 1)
-        const map = sub.when === 'in_transaction' ? this.inTx : this.afterCommit
         for (const kind of sub.kinds) {
-          const list = map.get(kind) as Subscriber[] | undefined
-          const j = list?.indexOf(sub) ?? -1
-          if (list && j >= 0) list.splice(j, 1)
+          this.inTx.set(
+            kind,
+            (this.inTx.get(kind) ?? []).filter((s) => s !== sub),
+          )
+          this.afterCommit.set(
+            kind,
+            (this.afterCommit.get(kind) ?? []).filter((s) => s !== sub),
+          )
         }
       }
     }

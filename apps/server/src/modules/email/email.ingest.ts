@@ -236,7 +236,7 @@ const takeIn = async (
     cc: mail.cc.slice(0, 100),
     subject: mail.subject,
     ...(mail.foldAt !== null ? { foldAt: mail.foldAt } : {}),
-    ...(human ? {} : { automated: mail.automation.kind as NonNullable<EmailData['automated']> }),
+    ...(mail.automation.kind === 'human' ? {} : { automated: mail.automation.kind }),
     ...(mail.warnings.length ? { warnings: mail.warnings } : {}),
   }
   const text = mail.text.trim() || (files.length ? '' : mail.language === 'de' ? '(ohne Text)' : '(no text)')

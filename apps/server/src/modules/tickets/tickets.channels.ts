@@ -34,17 +34,20 @@ export type ChannelAdapter<D extends ContactData = ContactData> = {
   deliver?: (ctx: Ctx, reply: OutgoingReply) => Promise<void>
 }
 
-const adapters = new Map<string, ChannelAdapter>()
+/** What the tickets module needs of a registered channel: who it is and how it sends. */
+type Registered = Pick<ChannelAdapter, 'channel' | 'deliver'>
+const adapters = new Map<string, Registered>()
 
 /** Makes a channel known to the desk (at boot, from the channel module's index); returns a way to forget it. */
 export const registerChannel = <D extends ContactData>(adapter: ChannelAdapter<D>) => {
-  const known = adapters.get(adapter.channel)
-  if (known && known !== (adapter as unknown as ChannelAdapter))
-    throw new Error(`channel "${adapter.channel}" has two adapters`)
-  adapters.set(adapter.channel, adapter as unknown as ChannelAdapter)
+  if (adapters.has(adapter.channel)) throw new Error(`channel "${adapter.channel}" has two adapters`)
+  const registered: Registered = {
+    channel: adapter.channel,
+    ...(adapter.deliver ? { deliver: adapter.deliver } : {}),
+  }
+  adapters.set(adapter.channel, registered)
   return () => {
-    if (adapters.get(adapter.channel) === (adapter as unknown as ChannelAdapter))
-      adapters.delete(adapter.channel)
+    if (adapters.get(adapter.channel) === registered) adapters.delete(adapter.channel)
   }
 }
 

@@ -297,7 +297,7 @@ export const openTicket = (
                 reason: row.reason ?? null,
                 actorStaffId: row.actorStaffId ?? null,
                 changes: row.changes!,
-                createdAt: now,
+                createdAt: created.at,
               },
               actorName: row.actorStaffId ? scope.actorName : null,
             })),
