@@ -281,7 +281,7 @@ export const unknownPendingSubscribers = async (db: Queryable, registry: EventRe
 }
 
 /**
- * Works deliveries in the background: every `pollMs` (and at once on `poke`), until stopped.
+ * Works deliveries in the background: every `pollMs`, until stopped.
  * One per process that runs jobs; several processes share the work through SKIP LOCKED.
  */
 export const startDeliveryWorker = (opts: {
@@ -310,7 +310,6 @@ export const startDeliveryWorker = (opts: {
   }
   const timer = setInterval(() => void run(), opts.pollMs ?? 1_000)
   return {
-    poke: run,
     stop: async () => {
       stopped = true
       clearInterval(timer)

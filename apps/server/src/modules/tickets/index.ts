@@ -3,7 +3,6 @@
 export {
   type ChannelAdapter,
   type ContactData,
-  channelAdapter,
   type OutgoingReply,
   registerChannel,
 } from './tickets.channels.ts'

@@ -51,8 +51,6 @@ export const registerChannel = <D extends ContactData>(adapter: ChannelAdapter<D
   }
 }
 
-export const channelAdapter = (channel: string) => adapters.get(channel)
-
 /** Hands a public reply to its channel, when that channel sends replies. */
 export const deliverReply = async (ctx: Ctx, reply: OutgoingReply) => {
   const adapter = adapters.get(reply.channel)

@@ -290,17 +290,20 @@ export const openTicket = (
                   },
                 ]
               : [],
-            timelineRows([created]).map((row) => ({
-              event: {
-                ...row,
-                id: row.id!,
-                reason: row.reason ?? null,
-                actorStaffId: row.actorStaffId ?? null,
-                changes: row.changes!,
-                createdAt: created.at,
+            [
+              {
+                event: {
+                  id: created.id,
+                  ticketId: id,
+                  type: created.kind,
+                  changes: created.data,
+                  reason: created.reason,
+                  actorStaffId: created.actorStaffId,
+                  createdAt: created.at,
+                },
+                actorName: created.actorStaffId ? scope.actorName : null,
               },
-              actorName: row.actorStaffId ? scope.actorName : null,
-            })),
+            ],
             [],
           )
         : undefined
