@@ -130,6 +130,7 @@ export const buildApp = async (deps: AppDeps) => {
         clock,
         storage: deps.storage,
         log: this.log,
+        origin: { ip: this.ip, userAgent: this.headers['user-agent'], requestId: this.id },
       }
     },
   })

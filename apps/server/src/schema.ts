@@ -1,5 +1,6 @@
 // Every table of the desk, for drizzle-kit (migrations) and Drizzle's query builder: the modules'
 // and the platform's own, collected here where the entry wires the desk (platform/ knows no domain).
+export * from './modules/audit/audit.tables.ts'
 export * from './modules/auth/auth.tables.ts'
 export * from './modules/customers/customers.tables.ts'
 export * from './modules/email/email.tables.ts'

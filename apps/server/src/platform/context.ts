@@ -28,7 +28,11 @@ export type Ctx = {
   storage: Storage
   log: FastifyBaseLogger
   inTx?: boolean
+  /** Where a request came from (for the audit log); absent for the CLI and jobs. */
+  origin?: Origin
 }
+
+export type Origin = { ip?: string; userAgent?: string; requestId?: string }
 
 /** Runs `fn` in one transaction (or the caller's, when already in one): all or nothing. */
 export const inTransaction = <T>(ctx: Ctx, fn: (ctx: Ctx) => Promise<T>): Promise<T> => {

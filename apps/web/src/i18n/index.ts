@@ -1,8 +1,7 @@
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
 import { setApiLanguage } from '../api/client.ts'
-import de from './locales/de.json'
-import en from './locales/en.json'
+import { translations } from './resources.ts'
 
 export const LANGUAGES = ['de', 'en'] as const
 export type UiLanguage = (typeof LANGUAGES)[number]
@@ -25,7 +24,7 @@ const initial = (): UiLanguage => {
 
 export const i18n = i18next.createInstance()
 void i18n.use(initReactI18next).init({
-  resources: { de: { translation: de }, en: { translation: en } },
+  resources: { de: { translation: translations.de }, en: { translation: translations.en } },
   lng: initial(),
   fallbackLng: false,
   interpolation: { escapeValue: false },

@@ -1,10 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import de from './locales/de.json' with { type: 'json' }
-import en from './locales/en.json' with { type: 'json' }
-
-type Tree = { [key: string]: string | Tree }
+import { type Tree, translations } from './resources.ts'
 
 const flatten = (tree: Tree, prefix = ''): Map<string, string> => {
   const out = new Map<string, string>()
@@ -71,7 +68,7 @@ const has = (table: Map<string, string>, key: string) =>
   table.has(key) || (table.has(`${key}_one`) && table.has(`${key}_other`))
 
 describe('translations', () => {
-  const tables = { de: flatten(de as Tree), en: flatten(en as Tree) }
+  const tables = { de: flatten(translations.de), en: flatten(translations.en) }
 
   it('German and English have the same keys', () => {
     const deKeys = [...tables.de.keys()].sort()

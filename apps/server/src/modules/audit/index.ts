@@ -1,0 +1,11 @@
+// The audit log: immutable records of administrative changes and sign-in events.
+
+/** Writes one record in the caller's transaction; `changedFields` builds its before/after. */
+export {
+  type AuditEntry,
+  changedFields,
+  recordAudit,
+  recordSignInEvent,
+  SECRET_CHANGED,
+} from './audit.service.ts'
+export { auditRecords } from './audit.tables.ts'
