@@ -12,6 +12,7 @@ import {
 import { v7 as uuidv7 } from 'uuid'
 import { type Config, DEFAULT_WEB_DIR } from './config.ts'
 import { wireDesk } from './desk.ts'
+import { auditRoutes } from './modules/audit/index.ts'
 import { createAuthLib } from './modules/auth/auth.lib.ts'
 import { authPlugin } from './modules/auth/auth.plugin.ts'
 import { authRoutes } from './modules/auth/auth.routes.ts'
@@ -148,6 +149,7 @@ export const buildApp = async (deps: AppDeps) => {
   await app.register(
     async (api) => {
       await api.register(authRoutes, { deps: authDeps })
+      await api.register(auditRoutes)
       await api.register(staffRoutes)
       await api.register(teamRoutes)
       await api.register(customerRoutes)

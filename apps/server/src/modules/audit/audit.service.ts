@@ -1,5 +1,8 @@
+import type { AuditExportQuery, AuditQuery } from '@tresen/contract'
 import type { Ctx } from '../../platform/context.ts'
 import type { Queryable } from '../../platform/db.ts'
+import { type CsvLanguage, csvHeader, csvRows } from './audit.csv.ts'
+import { authorizeAuditRead } from './audit.policy.ts'
 import * as repo from './audit.repository.ts'
 
 /** What one record says: what was done to what, and the changed fields before and after. */
@@ -96,3 +99,59 @@ export const recordSignInEvent = (
     userAgent: event.userAgent ?? null,
     requestId: null,
   })
+
+const startOf = (value: string | undefined, endOfDay: boolean) => {
+  if (!value) return undefined
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const day = new Date(`${value}T00:00:00.000Z`)
+    return endOfDay ? new Date(day.getTime() + 86_400_000 - 1) : day
+  }
+  return new Date(value)
+}
+
+const filterOf = (query: AuditExportQuery | AuditQuery): repo.AuditFilter => ({
+  q: query.q || undefined,
+  action: query.action,
+  actorId: query.actorId,
+  targetType: query.targetType,
+  targetId: query.targetId,
+  from: startOf(query.from, false),
+  to: startOf(query.to, true),
+})
+
+/** A page of the audit log, newest first (admins). */
+export const listAudit = async (ctx: Ctx, query: AuditQuery) => {
+  authorizeAuditRead(ctx.actor)
+  const filter = filterOf(query)
+  const before = query.cursor ? Number(query.cursor) : undefined
+  const [rows, total] = await Promise.all([
+    repo.list(ctx.db, { ...filter, before }, query.limit + 1),
+    repo.count(ctx.db, filter),
+  ])
+  const items = rows.slice(0, query.limit)
+  const nextCursor = rows.length > query.limit ? String(items.at(-1)!.seq) : null
+  return { items, nextCursor, total }
+}
+
+const EXPORT_BATCH = 1000
+
+/**
+ * The filtered audit log as CSV, newest first, produced batch by batch so that a long log never
+ * sits in memory whole. The authorization is checked before the first byte.
+ */
+export const exportAudit = (ctx: Ctx, query: AuditExportQuery): AsyncGenerator<string> => {
+  authorizeAuditRead(ctx.actor)
+  const filter = filterOf(query)
+  const lang: CsvLanguage = query.lang ?? 'en'
+  return (async function* () {
+    yield csvHeader(lang)
+    let before: number | undefined
+    for (;;) {
+      const rows = await repo.list(ctx.db, { ...filter, before }, EXPORT_BATCH)
+      if (rows.length === 0) return
+      yield csvRows(rows, lang)
+      if (rows.length < EXPORT_BATCH) return
+      before = rows.at(-1)!.seq
+    }
+  })()
+}

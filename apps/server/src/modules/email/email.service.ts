@@ -14,6 +14,7 @@ import { type Ctx, inTransaction } from '../../platform/context.ts'
 import { AppError } from '../../platform/errors.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
 import { readObject } from '../../platform/storage.ts'
+import { changedFields, recordAudit, SECRET_CHANGED } from '../audit/index.ts'
 import { findVisibleTicketScope, intake } from '../tickets/index.ts'
 import { checkImap } from './email.imap.ts'
 import { ingestMessage } from './email.ingest.ts'
@@ -216,29 +217,82 @@ export const getChannel = async (ctx: EmailCtx, id: string) => {
   return presentChannel(row, ctx.box, problems.get(row.id) ?? 0)
 }
 
-export const createChannel = async (ctx: EmailCtx, input: CreateEmailChannelInput) => {
-  authorize(ctx.actor, 'email.manage')
-  await checkTeam(ctx, input.teamId)
-  const now = ctx.clock.now()
+/** What the audit log shows of a channel: its settings, never its secrets (only whether they are set). */
+const CHANNEL_AUDIT_FIELDS = [
+  'name',
+  'address',
+  'displayName',
+  'teamId',
+  'imap',
+  'smtp',
+  'oauth',
+  'smtpReceiverAddresses',
+  'acknowledge',
+  'replyPromiseHours',
+  'signature',
+  'active',
+] as const
+
+/** The secrets an input sets, as the audit log names them ("[changed]", never the value). */
+const secretsSet = (input: CreateEmailChannelInput | UpdateEmailChannelInput) => ({
+  ...(input.imap?.secret ? { imapSecret: SECRET_CHANGED } : {}),
+  ...(input.smtp?.secret ? { smtpSecret: SECRET_CHANGED } : {}),
+  ...(input.oauth && 'clientSecret' in input.oauth && input.oauth.clientSecret
+    ? { oauthClientSecret: SECRET_CHANGED }
+    : {}),
+})
+
+const auditChannel = (
+  ctx: EmailCtx,
+  action: string,
+  before: EmailChannel | null,
+  after: EmailChannel,
+  input: CreateEmailChannelInput | UpdateEmailChannelInput,
+) => {
+  const diff = changedFields(
+    (before ?? {}) as Record<string, unknown>,
+    after as unknown as Record<string, unknown>,
+    { fields: CHANNEL_AUDIT_FIELDS },
+  )
+  const secrets = secretsSet(input)
+  return recordAudit(ctx, {
+    action,
+    targetType: 'email_channel',
+    targetId: after.id,
+    targetLabel: `${after.name} <${after.address}>`,
+    before: before ? { ...diff.before, ...secrets } : null,
+    after: { ...diff.after, ...secrets },
+  })
+}
+
+export const createChannel = async (base: EmailCtx, input: CreateEmailChannelInput) => {
+  authorize(base.actor, 'email.manage')
+  await checkTeam(base, input.teamId)
+  const now = base.clock.now()
   try {
-    const row = await repo.insertChannel(ctx.db, {
-      name: input.name,
-      address: input.address,
-      displayName: input.displayName ?? null,
-      teamId: input.teamId ?? null,
-      ...imapColumns(ctx.box, input.imap),
-      ...smtpColumns(ctx.box, input.smtp),
-      ...oauthColumn(ctx.box, input.oauth),
-      smtpReceiverAddresses: [...new Set(input.smtpReceiverAddresses)],
-      acknowledge: input.acknowledge,
-      replyPromiseHours: input.replyPromiseHours,
-      signature: input.signature,
-      active: input.active,
-      acknowledgeSince: now,
-      createdAt: now,
-      updatedAt: now,
+    return await inTransaction(base, async (tx) => {
+      const ctx: EmailCtx = { ...tx, box: base.box }
+      const row = await repo.insertChannel(ctx.db, {
+        name: input.name,
+        address: input.address,
+        displayName: input.displayName ?? null,
+        teamId: input.teamId ?? null,
+        ...imapColumns(ctx.box, input.imap),
+        ...smtpColumns(ctx.box, input.smtp),
+        ...oauthColumn(ctx.box, input.oauth),
+        smtpReceiverAddresses: [...new Set(input.smtpReceiverAddresses)],
+        acknowledge: input.acknowledge,
+        replyPromiseHours: input.replyPromiseHours,
+        signature: input.signature,
+        active: input.active,
+        acknowledgeSince: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      const channel = presentChannel(row, ctx.box)
+      await auditChannel(ctx, 'email_channel.created', null, channel, input)
+      return channel
     })
-    return presentChannel(row, ctx.box)
   } catch (err) {
     if (repo.isAddressTaken(err))
       throw new AppError('email_channel.address_taken', undefined, [
@@ -273,7 +327,9 @@ export const updateChannel = (base: EmailCtx, id: string, input: UpdateEmailChan
         ...(input.active !== undefined ? { active: input.active } : {}),
         updatedAt: ctx.clock.now(),
       })
-      return presentChannel(row!, ctx.box)
+      const channel = presentChannel(row!, ctx.box)
+      await auditChannel(ctx, 'email_channel.updated', presentChannel(current, ctx.box), channel, input)
+      return channel
     } catch (err) {
       if (repo.isAddressTaken(err))
         throw new AppError('email_channel.address_taken', undefined, [

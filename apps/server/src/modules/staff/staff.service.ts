@@ -4,6 +4,7 @@ import { type Ctx, inTransaction } from '../../platform/context.ts'
 import type { Queryable } from '../../platform/db.ts'
 import { AppError } from '../../platform/errors.ts'
 import { publishAuthChange } from '../../platform/events.ts'
+import { changedFields, recordAudit, SECRET_CHANGED } from '../audit/index.ts'
 import { hashPassword } from '../auth/index.ts'
 import { returnTicketsToQueue } from '../tickets/index.ts'
 import { authorize, can, endsSessions, removesActiveAdmin } from './staff.policy.ts'
@@ -31,6 +32,35 @@ const loadWithTeams = async (db: Queryable, id: string) => {
   if (!staff) throw new AppError('staff.not_found')
   const [full] = await withTeams(db, [staff])
   return full!
+}
+
+/** What the audit log shows of a staff user: never the password, only that it was set. */
+const auditView = (full: StaffWithTeams) => ({
+  name: full.staff.name,
+  email: full.staff.email,
+  role: full.staff.role,
+  language: full.staff.language,
+  active: full.staff.active,
+  teams: full.teams.map((t) => `${t.name} (${t.role})`).sort(),
+})
+
+const auditStaff = (
+  ctx: Ctx,
+  action: string,
+  before: StaffWithTeams | null,
+  after: StaffWithTeams,
+  passwordSet: boolean,
+) => {
+  const diff = changedFields(before ? auditView(before) : {}, auditView(after))
+  const password = passwordSet ? { password: SECRET_CHANGED } : {}
+  return recordAudit(ctx, {
+    action,
+    targetType: 'staff',
+    targetId: after.staff.id,
+    targetLabel: `${after.staff.name} <${after.staff.email}>`,
+    before: before ? { ...diff.before, ...password } : null,
+    after: { ...diff.after, ...password },
+  })
 }
 
 const checkTeamsExist = async (db: Queryable, memberships: { teamId: string }[]) => {
@@ -71,6 +101,7 @@ export const createStaff = async (ctx: Ctx, input: CreateStaffInput) => {
     await repo.setPasswordHash(ctx.db, staff.id, passwordHash, now)
     await repo.replaceMemberships(ctx.db, staff.id, input.teams)
     const [full] = await withTeams(ctx.db, [staff])
+    await auditStaff(ctx, 'staff.created', null, full!, true)
     return { ...full!, generatedPassword }
   })
 }
@@ -101,6 +132,7 @@ export const updateStaff = async (ctx: Ctx, id: string, input: UpdateStaffInput)
   return inTransaction(ctx, async (ctx) => {
     let target = await repo.findById(ctx.db, id)
     if (!target) throw new AppError('staff.not_found')
+    const [before] = await withTeams(ctx.db, [target])
     if (removesActiveAdmin(target, input)) {
       const others = await repo.lockOtherActiveAdmins(ctx.db, id)
       // Read again under the lock: a concurrent change may have been committed meanwhile.
@@ -129,6 +161,13 @@ export const updateStaff = async (ctx: Ctx, id: string, input: UpdateStaffInput)
     // Role, teams, activity or password may have changed: cached sign-ins of this user go.
     await publishAuthChange(ctx.db, { staffId: id })
     const [full] = await withTeams(ctx.db, [updated!])
+    const action =
+      target.active && input.active === false
+        ? 'staff.deactivated'
+        : !target.active && input.active === true
+          ? 'staff.reactivated'
+          : 'staff.updated'
+    await auditStaff(ctx, action, before!, full!, !!passwordHash)
     return full!
   })
 }

@@ -3,6 +3,7 @@ import { type Ctx, inTransaction } from '../../platform/context.ts'
 import type { Queryable } from '../../platform/db.ts'
 import { AppError } from '../../platform/errors.ts'
 import { publishAuthChange } from '../../platform/events.ts'
+import { changedFields, recordAudit } from '../audit/index.ts'
 import { findStaffById } from '../staff/index.ts'
 import { authorize, canChangeMembership, canManageMembers, type TeamRole } from './teams.policy.ts'
 import type { TeamWithMembers } from './teams.presenter.ts'
@@ -57,6 +58,13 @@ export const createTeam = (ctx: Ctx, input: { name: string; description?: string
     const team = await repo
       .insert(ctx.db, { name, description: input.description ?? '', createdAt: now, updatedAt: now })
       .catch(mapNameTaken)
+    await recordAudit(ctx, {
+      action: 'team.created',
+      targetType: 'team',
+      targetId: team.id,
+      targetLabel: team.name,
+      after: { name: team.name, description: team.description },
+    })
     return { team, members: [] } satisfies TeamWithMembers
   })
 }
@@ -65,12 +73,22 @@ export const createTeam = (ctx: Ctx, input: { name: string; description?: string
 export const updateTeam = (ctx: Ctx, id: string, input: UpdateTeamInput) => {
   authorize(ctx.actor, 'team.update')
   return inTransaction(ctx, async (ctx) => {
-    await loadTeam(ctx.db, id, { forUpdate: true })
+    const before = await loadTeam(ctx.db, id, { forUpdate: true })
     const name = input.name?.trim()
     if (name !== undefined) await checkNameFree(ctx.db, name, id)
     const team = await repo
       .update(ctx.db, id, { name, description: input.description, updatedAt: ctx.clock.now() })
       .catch(mapNameTaken)
+    const diff = changedFields(before, team!, { fields: ['name', 'description'] })
+    if (Object.keys(diff.after).length > 0) {
+      await recordAudit(ctx, {
+        action: 'team.updated',
+        targetType: 'team',
+        targetId: id,
+        targetLabel: team!.name,
+        ...diff,
+      })
+    }
     // Members see team names in their session: everyone's cached sign-ins go.
     await publishAuthChange(ctx.db, {})
     return withMembersOf(ctx.db, team!)
@@ -85,13 +103,19 @@ export const updateTeam = (ctx: Ctx, id: string, input: UpdateTeamInput) => {
 export const archiveTeam = (ctx: Ctx, id: string) => {
   authorize(ctx.actor, 'team.archive')
   return inTransaction(ctx, async (ctx) => {
-    await loadTeam(ctx.db, id, { forUpdate: true })
+    const team = await loadTeam(ctx.db, id, { forUpdate: true })
     const open = await repo.countOpenTickets(ctx.db, id)
     if (open > 0) {
       throw new AppError('team.has_open_tickets', `${open} open ticket(s) still belong to this team.`)
     }
     const now = ctx.clock.now()
     await repo.update(ctx.db, id, { archivedAt: now, updatedAt: now })
+    await recordAudit(ctx, {
+      action: 'team.archived',
+      targetType: 'team',
+      targetId: id,
+      targetLabel: team.name,
+    })
     await publishAuthChange(ctx.db, {})
   })
 }
@@ -117,6 +141,16 @@ export const addMember = (ctx: Ctx, teamId: string, staffId: string, role: TeamR
       throw new AppError('auth.forbidden')
     }
     await repo.upsertMembership(ctx.db, teamId, staffId, role)
+    if (current !== role) {
+      await recordAudit(ctx, {
+        action: current ? 'team.member_role_changed' : 'team.member_added',
+        targetType: 'team',
+        targetId: teamId,
+        targetLabel: team.name,
+        before: current ? { member: staff.email, role: current } : null,
+        after: { member: staff.email, role },
+      })
+    }
     await publishAuthChange(ctx.db, { staffId })
     return withMembersOf(ctx.db, team)
   })
@@ -124,12 +158,22 @@ export const addMember = (ctx: Ctx, teamId: string, staffId: string, role: TeamR
 /** Removes a staff user from a team; removing someone who is not a member changes nothing. */
 export const removeMember = (ctx: Ctx, teamId: string, staffId: string) =>
   inTransaction(ctx, async (ctx) => {
-    await loadTeamForMembership(ctx, teamId)
-    if (!(await findStaffById(ctx.db, staffId))) throw new AppError('staff.not_found')
+    const team = await loadTeamForMembership(ctx, teamId)
+    const staff = await findStaffById(ctx.db, staffId)
+    if (!staff) throw new AppError('staff.not_found')
     const current = (await repo.findMembership(ctx.db, teamId, staffId))?.role
     if (!canChangeMembership(ctx.actor, teamId, { current, next: null })) {
       throw new AppError('auth.forbidden')
     }
     await repo.deleteMembership(ctx.db, teamId, staffId)
+    if (current) {
+      await recordAudit(ctx, {
+        action: 'team.member_removed',
+        targetType: 'team',
+        targetId: teamId,
+        targetLabel: team.name,
+        before: { member: staff.email, role: current },
+      })
+    }
     await publishAuthChange(ctx.db, { staffId })
   })
