@@ -18,6 +18,7 @@ const TeamsAdminPage = lazy(() => import('./pages/TeamsAdminPage.tsx'))
 const EmailAdminPage = lazy(() => import('./pages/EmailAdminPage.tsx'))
 const EmailMessagesPage = lazy(() => import('./pages/EmailMessagesPage.tsx'))
 const ProfilePage = lazy(() => import('./pages/ProfilePage.tsx'))
+const AuditPage = lazy(() => import('./features/audit/AuditPage.tsx'))
 
 export const PageLoader = () => (
   <Center h="50vh">
@@ -68,6 +69,7 @@ export const App = () => {
             <Route path="/admin/teams" element={<TeamsAdminPage />} />
             <Route path="/admin/email" element={<EmailAdminPage />} />
             <Route path="/admin/email/messages" element={<EmailMessagesPage />} />
+            <Route path="/admin/audit" element={<AuditPage />} />
             <Route path="/profile" element={<ProfilePage />} />
             <Route path="*" element={<ErrorPage kind="notFound" />} />
           </Routes>

@@ -17,6 +17,7 @@ import {
   IconBuilding,
   IconInbox,
   IconKeyboard,
+  IconListDetails,
   IconLogout,
   IconMail,
   IconSearch,
@@ -125,6 +126,7 @@ const Navigation = ({ onNavigate }: { onNavigate: () => void }) => {
           'nav-email-admin',
           true,
         )}
+      {isAdmin && link('/admin/audit', t('audit.nav'), <IconListDetails size={16} aria-hidden />)}
     </nav>
   )
 }
