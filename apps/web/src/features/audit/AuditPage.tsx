@@ -54,10 +54,10 @@ const Changes = ({ record }: { record: AuditRecord }) => {
             <Table.Td>
               <Code>{f}</Code>
             </Table.Td>
-            <Table.Td c="red.8" style={{ wordBreak: 'break-word' }}>
+            <Table.Td style={{ wordBreak: 'break-word' }}>
               {record.before ? show(record.before[f]) : ''}
             </Table.Td>
-            <Table.Td c="green.9" style={{ wordBreak: 'break-word' }}>
+            <Table.Td style={{ wordBreak: 'break-word' }}>
               {show(record.after?.[f])}
             </Table.Td>
           </Table.Tr>
@@ -196,10 +196,10 @@ const AuditPage = () => {
                 <Table.Tr>
                   <Table.Td colSpan={5}>
                     <Group gap="xl" mb={4}>
-                      <Text size="xs" fw={600} c="red.8">
+                      <Text size="xs" fw={600}>
                         {t('audit.before')}
                       </Text>
-                      <Text size="xs" fw={600} c="green.9">
+                      <Text size="xs" fw={600}>
                         {t('audit.after')}
                       </Text>
                     </Group>
