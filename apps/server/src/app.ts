@@ -19,12 +19,16 @@ import { authRoutes } from './modules/auth/auth.routes.ts'
 import { authenticate } from './modules/auth/auth.service.ts'
 import { customerRoutes } from './modules/customers/customers.routes.ts'
 import { emailRoutes } from './modules/email/index.ts'
+import { fieldRoutes } from './modules/fields/index.ts'
 import { healthRoutes } from './modules/health/health.routes.ts'
 import { type LiveOptions, livePlugin } from './modules/live/index.ts'
+import { macroRoutes } from './modules/macros/index.ts'
 import { staffRoutes } from './modules/staff/staff.routes.ts'
 import { teamRoutes } from './modules/teams/teams.routes.ts'
+import { textModuleRoutes } from './modules/text-modules/index.ts'
 import { ticketRoutes } from './modules/tickets/tickets.routes.ts'
 import { viewRoutes } from './modules/views/views.routes.ts'
+import { webhookRoutes } from './modules/webhooks/index.ts'
 import { type Clock, systemClock } from './platform/clock.ts'
 import type { Database } from './platform/db.ts'
 import { AppError } from './platform/errors.ts'
@@ -148,14 +152,28 @@ export const buildApp = async (deps: AppDeps) => {
   }
   await app.register(
     async (api) => {
-      await api.register(authRoutes, { deps: authDeps })
+      await api.register(authRoutes, {
+        deps: authDeps,
+        sso: {
+          db: deps.database.db,
+          secret: deps.sessionSecret,
+          publicUrl: deps.config.publicUrl,
+          box: createSecretBox(deps.sessionSecret),
+        },
+        clock,
+        storage: deps.storage,
+      })
       await api.register(auditRoutes)
       await api.register(staffRoutes)
       await api.register(teamRoutes)
       await api.register(customerRoutes)
       await api.register(ticketRoutes)
       await api.register(viewRoutes)
+      await api.register(textModuleRoutes)
+      await api.register(macroRoutes)
+      await api.register(fieldRoutes)
       await api.register(emailRoutes, { box: createSecretBox(deps.sessionSecret) })
+      await api.register(webhookRoutes, { box: createSecretBox(deps.sessionSecret) })
     },
     { prefix: '/api/v1' },
   )

@@ -1,9 +1,13 @@
 import { emailChannel, emailEventKinds } from './modules/email/index.ts'
 import { registerChannel, ticketEventKinds } from './modules/tickets/index.ts'
+import { webhookSubscriber } from './modules/webhooks/index.ts'
 import { deskEvents, type Subscriber } from './platform/domain-events.ts'
 
-/** Every module's subscribers to domain events (none of the desk's own modules needs one yet). */
-const subscribers: Subscriber[] = []
+/**
+ * Every module's subscribers to domain events. The webhooks' fan-out listens to every kind
+ * defined above it in `wireDesk` (it reads them from the registry when subscribed).
+ */
+const subscribers: Subscriber[] = [webhookSubscriber(deskEvents)]
 
 let wired = false
 

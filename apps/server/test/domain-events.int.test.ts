@@ -43,6 +43,17 @@ const newTicket = async (subject: string) =>
     message: { direction: 'inbound', text: 'Guten Tag' },
   })
 
+/**
+ * Works the outbox for the test's own subscribers: the deliveries of the desk's subscribers
+ * (the webhooks' fan-out listens to every kind) are set aside first, so counts are the test's.
+ */
+const deliverOwn = async (ctx: Parameters<typeof deliverDue>[0]) => {
+  await t.db.execute(
+    sql`UPDATE event_deliveries SET done_at = now() WHERE subscriber = 'webhooks.fanout' AND done_at IS NULL`,
+  )
+  return deliverDue(ctx)
+}
+
 const ticketsNamed = async (subject: string) =>
   (await t.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM tickets WHERE subject = ${subject}`))
     .rows[0]!.n
@@ -112,8 +123,8 @@ describe('an after-commit subscriber', () => {
     const created = await newTicket('Delivered later')
     // Nothing ran yet: the delivery waits in the outbox, written with the ticket.
     expect(await seen('test.after_commit_recorder')).toEqual([])
-    expect(await deliverDue(t.ctxAs())).toBe(1)
-    expect(await deliverDue(t.ctxAs())).toBe(0)
+    expect(await deliverOwn(t.ctxAs())).toBe(1)
+    expect(await deliverOwn(t.ctxAs())).toBe(0)
     const rows = await seen('test.after_commit_recorder')
     expect(rows).toHaveLength(1)
     const event = await t.db.execute<{ id: string }>(
@@ -123,7 +134,7 @@ describe('an after-commit subscriber', () => {
 
     refuseMessages('refused')
     await expect(newTicket('Never delivered')).rejects.toThrow('refused')
-    expect(await deliverDue(t.ctxAs())).toBe(0)
+    expect(await deliverOwn(t.ctxAs())).toBe(0)
   })
 
   it('is tried again after an error with the same key, and set aside after its last attempt', async () => {
@@ -141,11 +152,11 @@ describe('an after-commit subscriber', () => {
       }),
     )
     await newTicket('Flaky receiver')
-    expect(await deliverDue(t.ctxAs())).toBe(1)
+    expect(await deliverOwn(t.ctxAs())).toBe(1)
     // The retry waits (5 s after the first attempt): a clock 10 s ahead finds it due.
-    expect(await deliverDue(t.ctxAs())).toBe(0)
+    expect(await deliverOwn(t.ctxAs())).toBe(0)
     const later = { ...t.ctxAs(), clock: { now: () => new Date(Date.now() + 10_000) } }
-    expect(await deliverDue(later)).toBe(1)
+    expect(await deliverOwn(later)).toBe(1)
     const rows = await seen('test.flaky')
     expect(rows.map((r) => r.attempt)).toEqual([1, 2])
     expect(rows[0]!.key).toBe(rows[1]!.key)
@@ -153,10 +164,10 @@ describe('an after-commit subscriber', () => {
     failures = 10
     await newTicket('Receiver gone')
     const far = (s: number) => ({ ...t.ctxAs(), clock: { now: () => new Date(Date.now() + s * 1000) } })
-    expect(await deliverDue(far(0))).toBe(1)
-    expect(await deliverDue(far(60))).toBe(1)
-    expect(await deliverDue(far(600))).toBe(1)
-    expect(await deliverDue(far(6000))).toBe(0)
+    expect(await deliverOwn(far(0))).toBe(1)
+    expect(await deliverOwn(far(60))).toBe(1)
+    expect(await deliverOwn(far(600))).toBe(1)
+    expect(await deliverOwn(far(6000))).toBe(0)
     const failed = await t.db.execute<{ n: number }>(
       sql`SELECT count(*)::int AS n FROM event_deliveries WHERE subscriber = 'test.flaky' AND failed_at IS NOT NULL`,
     )

@@ -60,7 +60,7 @@ test('an agent works a ticket from the inbox to solved: reply, note, transfer wi
   await expect(
     page.getByTestId('timeline-message').filter({ hasText: 'wir holen das Schloss morgen ab' }),
   ).toBeVisible()
-  await expect(page.getByTestId('reply-text')).toHaveValue('')
+  await expect(page.getByTestId('reply-text')).toHaveText('')
 
   // An internal note, shown differently
   await page.getByTestId('reply-text').blur()
@@ -164,10 +164,10 @@ test('a draft survives a failed send and a reload', async ({ browser }) => {
   await page.route('**/api/v1/tickets/*/interactions', (route) => route.abort('connectionreset'))
   await page.getByTestId('reply-send').click()
   await expect(page.getByTestId('reply-error')).toBeVisible()
-  await expect(page.getByTestId('reply-text')).toHaveValue('Ein langer, sorgfältiger Text.')
+  await expect(page.getByTestId('reply-text')).toHaveText('Ein langer, sorgfältiger Text.')
   await page.unroute('**/api/v1/tickets/*/interactions')
   await page.reload()
-  await expect(page.getByTestId('reply-text')).toHaveValue('Ein langer, sorgfältiger Text.')
+  await expect(page.getByTestId('reply-text')).toHaveText('Ein langer, sorgfältiger Text.')
   await context.close()
 })
 

@@ -86,7 +86,7 @@ const reply = async (page: Page, text: string) => {
   await page.getByTestId('reply-send').click()
   const message = page.getByTestId('timeline-message').filter({ hasText: text })
   await expect(message).toBeVisible()
-  await expect(page.getByTestId('reply-text')).toHaveValue('')
+  await expect(page.getByTestId('reply-text')).toHaveText('')
   return message
 }
 

@@ -19,6 +19,12 @@ const EmailAdminPage = lazy(() => import('./pages/EmailAdminPage.tsx'))
 const EmailMessagesPage = lazy(() => import('./pages/EmailMessagesPage.tsx'))
 const ProfilePage = lazy(() => import('./pages/ProfilePage.tsx'))
 const AuditPage = lazy(() => import('./features/audit/AuditPage.tsx'))
+const TextModulesPage = lazy(() => import('./features/text-modules/TextModulesPage.tsx'))
+const MacrosPage = lazy(() => import('./features/macros/MacrosPage.tsx'))
+const WebhooksPage = lazy(() => import('./features/webhooks/WebhooksPage.tsx'))
+const SignInSettingsPage = lazy(() => import('./features/sign-in/SignInSettingsPage.tsx'))
+const EnrolmentRequiredPage = lazy(() => import('./features/sign-in/EnrolmentRequiredPage.tsx'))
+const FieldsAdminPage = lazy(() => import('./features/fields/FieldsAdminPage.tsx'))
 
 export const PageLoader = () => (
   <Center h="50vh">
@@ -53,6 +59,16 @@ export const App = () => {
       </Routes>
     )
   }
+  // The role requires two-factor sign-in that is not set up: nothing else until it is.
+  if (session.data.twoFactor?.enrolmentRequired) {
+    return (
+      <SessionProvider info={session.data}>
+        <Suspense fallback={<PageLoader />}>
+          <EnrolmentRequiredPage />
+        </Suspense>
+      </SessionProvider>
+    )
+  }
   return (
     <SessionProvider info={session.data}>
       <Layout>
@@ -70,6 +86,11 @@ export const App = () => {
             <Route path="/admin/email" element={<EmailAdminPage />} />
             <Route path="/admin/email/messages" element={<EmailMessagesPage />} />
             <Route path="/admin/audit" element={<AuditPage />} />
+            <Route path="/text-modules" element={<TextModulesPage />} />
+            <Route path="/admin/macros" element={<MacrosPage />} />
+            <Route path="/admin/webhooks" element={<WebhooksPage />} />
+            <Route path="/admin/sign-in" element={<SignInSettingsPage />} />
+            <Route path="/admin/fields" element={<FieldsAdminPage />} />
             <Route path="/profile" element={<ProfilePage />} />
             <Route path="*" element={<ErrorPage kind="notFound" />} />
           </Routes>

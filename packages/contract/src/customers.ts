@@ -36,10 +36,15 @@ export const CustomerPhoneInput = z.strictObject({
   label: z.string().trim().max(50).optional(),
 })
 
+/** How a letter addresses a customer: Ms/Frau, Mr/Herr; null: by full name ("Guten Tag Alex Müller,"). */
+export const FormOfAddress = z.enum(['ms', 'mr'])
+export type FormOfAddress = z.infer<typeof FormOfAddress>
+
 export const Customer = z.object({
   id: Id,
   name: z.string(),
   language: Language,
+  formOfAddress: FormOfAddress.nullable().optional(),
   organization: z.object({ id: Id, name: z.string() }).nullable(),
   emails: z.array(z.object({ email: z.string(), primary: z.boolean(), failing: z.boolean() })),
   phones: z.array(z.object({ number: z.string(), label: z.string().nullable() })),
@@ -52,6 +57,7 @@ export type Customer = z.infer<typeof Customer>
 export const CreateCustomerInput = z.strictObject({
   name: z.string().trim().min(1).max(200),
   language: Language.default('de'),
+  formOfAddress: FormOfAddress.nullable().optional(),
   organizationId: Id.nullable().optional(),
   emails: z.array(z.email().max(320)).max(20).default([]),
   phones: z.array(CustomerPhoneInput).max(20).default([]),
@@ -62,6 +68,7 @@ export type CreateCustomerInput = z.infer<typeof CreateCustomerInput>
 export const UpdateCustomerInput = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
   language: Language.optional(),
+  formOfAddress: FormOfAddress.nullable().optional(),
   organizationId: Id.nullable().optional(),
   emails: z.array(z.email().max(320)).max(20).optional(),
   phones: z.array(CustomerPhoneInput).max(20).optional(),

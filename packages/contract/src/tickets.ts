@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Id, Language, page, Timestamp } from './common.ts'
+import { FieldFilters, TicketFieldValues, TicketFieldValuesInput } from './fields.ts'
 
 export const TicketStatus = z.enum(['new', 'open', 'pending', 'on_hold', 'solved', 'closed'])
 export type TicketStatus = z.infer<typeof TicketStatus>
@@ -131,6 +132,8 @@ export const Ticket = z.object({
   waitingSince: Timestamp.nullable(),
   /** When staff first replied publicly; null until then. */
   firstResponseAt: Timestamp.nullable(),
+  /** Custom field values by field key (see docs/custom-fields.md). */
+  fields: TicketFieldValues,
 })
 export type Ticket = z.infer<typeof Ticket>
 
@@ -157,6 +160,10 @@ export const Interaction = z.object({
 })
 export type Interaction = z.infer<typeof Interaction>
 
+/** What caused a change on a ticket's timeline besides its actor (a macro). */
+export const EventCause = z.object({ type: z.literal('macro'), id: Id, name: z.string() })
+export type EventCause = z.infer<typeof EventCause>
+
 export const TicketEvent = z.object({
   kind: z.literal('event'),
   id: Id,
@@ -164,6 +171,8 @@ export const TicketEvent = z.object({
   actor: PersonRef.nullable(),
   changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
   reason: z.string().nullable(),
+  /** What made the change besides its actor: a macro, by id and name. */
+  cause: EventCause.nullable().optional(),
   createdAt: Timestamp,
 })
 export type TicketEvent = z.infer<typeof TicketEvent>
@@ -192,6 +201,8 @@ export const CreateTicketInput = z.strictObject({
   language: Language.optional(),
   tags: z.array(Tag).max(50).default([]),
   message: FirstMessage.optional(),
+  /** Custom field values by key. */
+  fields: TicketFieldValuesInput.optional(),
 })
 export type CreateTicketInput = z.infer<typeof CreateTicketInput>
 
@@ -201,6 +212,8 @@ export const UpdateTicketInput = z.strictObject({
   priority: TicketPriority.optional(),
   language: Language.optional(),
   tags: z.array(Tag).max(50).optional(),
+  /** Custom field values to set by key (null clears one); keys left out keep their value. */
+  fields: TicketFieldValuesInput.optional(),
   /** Why the change was made; stored on the change events. */
   reason: z.string().trim().max(2000).optional(),
 })
@@ -266,6 +279,8 @@ export const TicketQuery = z.object({
   tag: Tag.optional(),
   /** Full-text search over subject and messages, in each ticket's language. */
   q: z.string().trim().min(1).max(200).optional(),
+  /** Custom field conditions, `key:op:value` each (see FieldFilters). */
+  field: FieldFilters.optional(),
   sort: TicketSort.default('updated'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(200).optional(),

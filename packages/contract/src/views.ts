@@ -16,6 +16,7 @@ export const SavedViewQueryInput = z.strictObject({
   customerId: TicketQuery.shape.customerId,
   tag: TicketQuery.shape.tag,
   q: TicketQuery.shape.q,
+  field: TicketQuery.shape.field,
   sort: TicketSort.optional(),
 })
 export type SavedViewQueryInput = z.infer<typeof SavedViewQueryInput>
@@ -28,6 +29,7 @@ export const SavedViewQuery = z.object({
   customerId: Id.optional(),
   tag: z.string().optional(),
   q: z.string().optional(),
+  field: z.array(z.string()).optional(),
   sort: TicketSort.optional(),
 })
 export type SavedViewQuery = z.infer<typeof SavedViewQuery>

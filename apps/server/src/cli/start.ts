@@ -3,6 +3,7 @@ import { type Logger, pino } from 'pino'
 import { buildApp } from '../app.ts'
 import { allJobs } from '../jobs.ts'
 import { type EmailWorker, startEmailWorker } from '../modules/email/index.ts'
+import { startWebhookWorker, systemResolver } from '../modules/webhooks/index.ts'
 import { systemClock } from '../platform/clock.ts'
 import { SYSTEM } from '../platform/context.ts'
 import { startDeliveryWorker, unknownPendingSubscribers } from '../platform/domain-events.ts'
@@ -124,8 +125,21 @@ export const startServer = async (opts: StartOptions) => {
   const deliveries = startDeliveryWorker({
     ctx: { db: runtime.database.db, actor: SYSTEM, clock: systemClock, storage, log: app.log },
   })
+  // Outbound webhooks: signed POSTs of the deliveries the fan-out subscriber wrote.
+  const webhooks = startWebhookWorker({
+    ctx: {
+      db: runtime.database.db,
+      actor: SYSTEM,
+      clock: systemClock,
+      storage,
+      log: app.log,
+      box: createSecretBox(runtime.secrets.sessionSecret),
+      net: { resolve: systemResolver },
+    },
+  })
   const stopJobs = async () => {
     await deliveries.stop()
+    await webhooks.stop()
     await jobs.stop()
   }
 

@@ -30,6 +30,8 @@ export type Ctx = {
   inTx?: boolean
   /** Where a request came from (for the audit log); absent for the CLI and jobs. */
   origin?: Origin
+  /** What the command's changes are made by besides the actor (a macro); carried onto their events. */
+  cause?: { type: 'macro'; id: string; name: string }
 }
 
 export type Origin = { ip?: string; userAgent?: string; requestId?: string }

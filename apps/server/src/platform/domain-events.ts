@@ -33,8 +33,12 @@ export type DomainEvent<K extends string = string, D = unknown> = {
   at: Date
   actorStaffId: string | null
   reason: string | null
+  /** What made the change besides its actor (a macro), when something did. */
+  cause?: EventCause | null
   data: D
 }
+
+export type EventCause = { type: 'macro'; id: string; name: string }
 
 export type EventOf<E extends EventDefinition> = DomainEvent<E['kind'], z.infer<E['schema']>>
 
@@ -46,6 +50,7 @@ export const newEvent = <E extends EventDefinition>(
     at: Date
     actorStaffId: string | null
     reason?: string | null
+    cause?: EventCause | null
     data: z.input<E['schema']>
   },
 ): EventOf<E> => ({
@@ -55,6 +60,7 @@ export const newEvent = <E extends EventDefinition>(
   at: fields.at,
   actorStaffId: fields.actorStaffId,
   reason: fields.reason || null,
+  ...(fields.cause ? { cause: fields.cause } : {}),
   data: def.schema.parse(fields.data) as z.infer<E['schema']>,
 })
 
@@ -117,6 +123,11 @@ export class EventRegistry {
 
   definition(kind: string) {
     return this.defs.get(kind)
+  }
+
+  /** Every kind defined so far, in the order of definition. */
+  kinds(): readonly string[] {
+    return [...this.defs.keys()]
   }
 
   /** Adds subscribers; returns a function that takes them away again (tests). */

@@ -62,6 +62,41 @@ export const ERRORS = {
     en: 'Email or password is wrong.',
     de: 'E-Mail-Adresse oder Passwort ist falsch.',
   },
+  'auth.invalid_code': {
+    status: 401,
+    en: 'The code is not valid.',
+    de: 'Der Code ist ungültig.',
+  },
+  'auth.two_factor_expired': {
+    status: 401,
+    en: 'The sign-in took too long. Please sign in with your password again.',
+    de: 'Die Anmeldung hat zu lange gedauert. Bitte melden Sie sich erneut mit Ihrem Passwort an.',
+  },
+  'auth.two_factor_enrolment_required': {
+    status: 403,
+    en: 'Your role requires two-factor sign-in. Set it up in your profile first.',
+    de: 'Ihre Rolle verlangt die Anmeldung mit zweitem Faktor. Richten Sie ihn zuerst in Ihrem Profil ein.',
+  },
+  'auth.two_factor_already_enabled': {
+    status: 409,
+    en: 'Two-factor sign-in is already set up.',
+    de: 'Die Anmeldung mit zweitem Faktor ist bereits eingerichtet.',
+  },
+  'auth.two_factor_not_enabled': {
+    status: 400,
+    en: 'Two-factor sign-in is not set up.',
+    de: 'Die Anmeldung mit zweitem Faktor ist nicht eingerichtet.',
+  },
+  'auth.sso_required': {
+    status: 403,
+    en: 'Your role signs in with single sign-on only.',
+    de: 'Ihre Rolle meldet sich nur per Single Sign-on an.',
+  },
+  'sso_provider.not_found': {
+    status: 404,
+    en: 'Sign-in provider not found.',
+    de: 'Anmeldedienst nicht gefunden.',
+  },
   'token.not_found': { status: 404, en: 'API token not found.', de: 'API-Token nicht gefunden.' },
   'staff.not_found': { status: 404, en: 'User not found.', de: 'Benutzer nicht gefunden.' },
   'staff.email_taken': {
@@ -112,6 +147,13 @@ export const ERRORS = {
     de: 'Die Organisation hat noch Kunden.',
   },
   'ticket.not_found': { status: 404, en: 'Ticket not found.', de: 'Ticket nicht gefunden.' },
+  'ticket.reply_unfilled': {
+    status: 422,
+    en: 'The reply still contains values to fill in.',
+    de: 'Die Antwort enthält noch Werte, die ausgefüllt werden müssen.',
+  },
+  'text_module.not_found': { status: 404, en: 'Text module not found.', de: 'Textbaustein nicht gefunden.' },
+  'macro.not_found': { status: 404, en: 'Macro not found.', de: 'Makro nicht gefunden.' },
   'ticket.transfer_reason_required': {
     status: 400,
     en: 'A transfer needs a reason.',
@@ -126,6 +168,27 @@ export const ERRORS = {
     status: 400,
     en: 'The assignee is not a member of the ticket’s team.',
     de: 'Die zugewiesene Person ist nicht Mitglied des Teams.',
+  },
+  'webhook.not_found': { status: 404, en: 'Webhook not found.', de: 'Webhook nicht gefunden.' },
+  'webhook.delivery_not_found': {
+    status: 404,
+    en: 'Webhook delivery not found.',
+    de: 'Webhook-Zustellung nicht gefunden.',
+  },
+  'webhook.target_refused': {
+    status: 400,
+    en: 'Webhooks may not be sent to this address.',
+    de: 'An diese Adresse dürfen keine Webhooks gesendet werden.',
+  },
+  'webhook.unknown_event': {
+    status: 400,
+    en: 'There is no event of this type.',
+    de: 'Ein Ereignis dieses Typs gibt es nicht.',
+  },
+  'webhook.private_host_mismatch': {
+    status: 400,
+    en: 'The allowed private host must be the host of the URL.',
+    de: 'Der erlaubte private Host muss der Host der URL sein.',
   },
   'ticket.merge_self': {
     status: 400,
@@ -181,6 +244,31 @@ export const ERRORS = {
     status: 409,
     en: 'You can keep at most 50 saved views. Delete one first.',
     de: 'Sie können höchstens 50 Ansichten speichern. Bitte löschen Sie zuerst eine.',
+  },
+  'field.not_found': {
+    status: 404,
+    en: 'Ticket field not found.',
+    de: 'Ticketfeld nicht gefunden.',
+  },
+  'field.key_taken': {
+    status: 409,
+    en: 'Another ticket field already has this key.',
+    de: 'Ein anderes Ticketfeld hat bereits diesen Schlüssel.',
+  },
+  'field.unknown': {
+    status: 400,
+    en: 'There is no such ticket field, or it is archived.',
+    de: 'Dieses Ticketfeld gibt es nicht, oder es ist archiviert.',
+  },
+  'field.invalid_value': {
+    status: 400,
+    en: 'A ticket field value is invalid.',
+    de: 'Ein Wert eines Ticketfelds ist ungültig.',
+  },
+  'ticket.fields_required': {
+    status: 400,
+    en: 'Fill in the required fields before solving or closing the ticket.',
+    de: 'Bitte füllen Sie die Pflichtfelder aus, bevor Sie das Ticket lösen oder schließen.',
   },
   'email_channel.not_found': {
     status: 404,

@@ -135,6 +135,7 @@ export const useTicketMutations = (ref: string | number) => {
       const form = new FormData()
       form.set('kind', input.kind)
       form.set('text', input.text ?? '')
+      if (input.html) form.set('html', input.html)
       if (input.status) form.set('status', input.status)
       for (const file of files) form.append('files', file, file.name)
       return api<TicketDetail>(`/tickets/${ref}/interactions/upload`, { method: 'POST', body: form })

@@ -14,17 +14,22 @@ import {
 } from '@mantine/core'
 import { useDisclosure, useHotkeys } from '@mantine/hooks'
 import {
+  IconBolt,
   IconBuilding,
+  IconForms,
   IconInbox,
   IconKeyboard,
   IconListDetails,
   IconLogout,
   IconMail,
   IconSearch,
+  IconShieldLock,
   IconStar,
+  IconTemplate,
   IconUser,
   IconUsers,
   IconUsersGroup,
+  IconWebhook,
 } from '@tabler/icons-react'
 import { type ReactNode, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -70,7 +75,7 @@ export const LanguageSwitch = () => {
 const Navigation = ({ onNavigate }: { onNavigate: () => void }) => {
   const { t } = useTranslation()
   const location = useLocation()
-  const { isAdmin } = useSession()
+  const { isAdmin, isSupervisor } = useSession()
   const views = useInboxViews()
   const section = (group: string) => views.filter((v) => v.group === group)
   const link = (to: string, label: string, icon: ReactNode, testId?: string, section = false) => (
@@ -116,8 +121,11 @@ const Navigation = ({ onNavigate }: { onNavigate: () => void }) => {
         {t('nav.directory')}
       </Text>
       {link('/customers', t('nav.customers'), <IconBuilding size={16} aria-hidden />)}
+      {link('/text-modules', t('textModules.nav'), <IconTemplate size={16} aria-hidden />)}
+      {isSupervisor && link('/admin/macros', t('macros.nav'), <IconBolt size={16} aria-hidden />)}
       {isAdmin && link('/admin/users', t('nav.users'), <IconUsers size={16} aria-hidden />)}
       {isAdmin && link('/admin/teams', t('nav.teamsAdmin'), <IconUsersGroup size={16} aria-hidden />)}
+      {isAdmin && link('/admin/fields', t('customFields.nav'), <IconForms size={16} aria-hidden />)}
       {isAdmin &&
         link(
           '/admin/email',
@@ -127,6 +135,9 @@ const Navigation = ({ onNavigate }: { onNavigate: () => void }) => {
           true,
         )}
       {isAdmin && link('/admin/audit', t('audit.nav'), <IconListDetails size={16} aria-hidden />)}
+      {isAdmin &&
+        link('/admin/webhooks', t('webhooks.nav'), <IconWebhook size={16} aria-hidden />, 'nav-webhooks')}
+      {isAdmin && link('/admin/sign-in', t('signInSettings.nav'), <IconShieldLock size={16} aria-hidden />)}
     </nav>
   )
 }

@@ -1,19 +1,26 @@
-import {
-  Alert,
-  Button,
-  CloseButton,
-  Group,
-  Paper,
-  SegmentedControl,
-  Stack,
-  Text,
-  Textarea,
-} from '@mantine/core'
+import '@mantine/tiptap/styles.css'
+import '../features/text-modules/text-modules.css'
+import { Alert, Button, CloseButton, Group, Paper, SegmentedControl, Stack, Text } from '@mantine/core'
 import { Dropzone } from '@mantine/dropzone'
+import { notifications } from '@mantine/notifications'
+import { RichTextEditor } from '@mantine/tiptap'
 import { IconPaperclip, IconSend } from '@tabler/icons-react'
-import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react'
+import type { Range } from '@tiptap/core'
+import { useEditor } from '@tiptap/react'
+import StarterKit from '@tiptap/starter-kit'
+import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { AddInteractionInput, TicketDetail, TicketStatus } from '../api/types.ts'
+import { renderTextModule, type TextModule } from '../features/text-modules/api.ts'
+import {
+  MISSING_MARK,
+  MissingValue,
+  type SuggestionBridge,
+  type SuggestionView,
+  textModuleSuggestion,
+} from '../features/text-modules/editor-extensions.ts'
+import { SuggestionList } from '../features/text-modules/SuggestionList.tsx'
+import { TextModulePicker } from '../features/text-modules/TextModulePicker.tsx'
 import { loadDraft, saveDraft } from '../lib/drafts.ts'
 import { fileSize } from '../lib/format.ts'
 
@@ -29,45 +36,196 @@ type Props = {
 
 const MAX_FILE_BYTES = 25 * 1024 * 1024
 
-/** Public reply or internal note, with attachments; the text is kept as a draft until it is sent. */
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
+/** A draft as the editor takes it: HTML, or plain text saved by an older version of the editor. */
+const draftContent = (draft: string) =>
+  !draft || draft.trimStart().startsWith('<')
+    ? draft
+    : draft
+        .split(/\n{2,}/)
+        .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+        .join('')
+
+/**
+ * Public reply or internal note with basic formatting (bold, italic, lists, links, quotes) and
+ * attachments. `::` and a few letters, or the picker, insert a text module filled in for the
+ * ticket. The HTML is kept as a draft until it is sent; the server sanitizes it again and makes
+ * the plain-text part from it.
+ */
 export const ReplyEditor = forwardRef<ReplyEditorHandle, Props>(({ ticket, send, onTyping }, ref) => {
   const { t, i18n } = useTranslation()
   const [kind, setKind] = useState<ComposeKind>('reply')
-  const [text, setText] = useState(() => loadDraft(ticket.id, 'reply'))
   const [files, setFiles] = useState<File[]>([])
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | undefined>()
-  const textRef = useRef<HTMLTextAreaElement>(null)
+  const [empty, setEmpty] = useState(true)
+  const [suggestion, setSuggestion] = useState<SuggestionView | null>(null)
+  const [active, setActive] = useState(0)
+  const state = useRef({ kind, ticketId: ticket.id, suggestion, active, submit: (_?: TicketStatus) => {} })
+  state.current.kind = kind
+  state.current.ticketId = ticket.id
+  state.current.suggestion = suggestion
+  state.current.active = active
+
+  const insertModule = async (m: TextModule, range?: Range) => {
+    try {
+      const rendered = await renderTextModule(m.id, state.current.ticketId)
+      const chain = editor?.chain().focus()
+      ;(range ? chain?.insertContentAt(range, rendered.html) : chain?.insertContent(rendered.html))?.run()
+      if (rendered.fallback) {
+        notifications.show({
+          color: 'yellow',
+          message: t('textModules.fallback', { language: t(`language.${rendered.language}`) }),
+        })
+      }
+      if (rendered.missing.length > 0) {
+        notifications.show({ color: 'orange', message: t('textModules.fillMissing') })
+      }
+    } catch (err) {
+      setError(t('textModules.insertFailed', { reason: (err as Error).message }))
+    }
+  }
+
+  const bridge = useRef<SuggestionBridge>({
+    show: () => {},
+    keyDown: () => false,
+    insert: () => {},
+  })
+  bridge.current = {
+    show: (view) => {
+      setSuggestion(view)
+      setActive(0)
+    },
+    keyDown: (event) => {
+      const view = state.current.suggestion
+      if (!view) return false
+      if (event.key === 'Escape') {
+        setSuggestion(null)
+        return true
+      }
+      if (view.items.length === 0) return false
+      if (event.key === 'ArrowDown') {
+        setActive((state.current.active + 1) % view.items.length)
+        return true
+      }
+      if (event.key === 'ArrowUp') {
+        setActive((state.current.active - 1 + view.items.length) % view.items.length)
+        return true
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        const item = view.items[state.current.active]
+        if (item) view.choose(item)
+        return true
+      }
+      return false
+    },
+    insert: (item, range) => void insertModule(item, range),
+  }
+
+  const extensions = useMemo(
+    () => [
+      StarterKit.configure({
+        heading: false,
+        codeBlock: false,
+        code: false,
+        horizontalRule: false,
+        strike: false,
+        underline: false,
+        link: { openOnClick: false, autolink: true, protocols: ['mailto', 'tel'], defaultProtocol: 'https' },
+      }),
+      MissingValue,
+      textModuleSuggestion(bridge),
+    ],
+    [],
+  )
+
+  const editor = useEditor({
+    extensions,
+    content: draftContent(loadDraft(ticket.id, 'reply')),
+    editorProps: {
+      attributes: {
+        'data-testid': 'reply-text',
+        'aria-label': t('reply.replyLabel', { name: ticket.customer.name }),
+        role: 'textbox',
+        'aria-multiline': 'true',
+      },
+      handleKeyDown: (_view, event) => {
+        if (state.current.suggestion) return false
+        if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+          state.current.submit()
+          return true
+        }
+        if (event.key === 'Escape') {
+          ;(event.target as HTMLElement | null)?.blur()
+          return true
+        }
+        return false
+      },
+    },
+    onCreate: ({ editor }) => setEmpty(editor.isEmpty),
+    onUpdate: ({ editor }) => {
+      setEmpty(editor.isEmpty)
+      saveDraft(state.current.ticketId, state.current.kind, editor.isEmpty ? '' : editor.getHTML())
+      onTyping()
+    },
+  })
+
+  // The accessible name follows the kind (and the customer).
+  const label = kind === 'note' ? t('reply.noteLabel') : t('reply.replyLabel', { name: ticket.customer.name })
+  useEffect(() => {
+    editor?.setOptions({
+      editorProps: {
+        ...editor.options.editorProps,
+        attributes: { ...editor.options.editorProps.attributes, 'aria-label': label },
+      },
+    })
+  }, [editor, label])
+
+  const setContent = (html: string) => {
+    editor?.commands.setContent(draftContent(html), { emitUpdate: false })
+    setEmpty(editor?.isEmpty ?? true)
+  }
 
   useImperativeHandle(ref, () => ({
     focus: (k) => {
       switchKind(k)
-      setTimeout(() => textRef.current?.focus(), 0)
+      setTimeout(() => editor?.commands.focus('end'), 0)
     },
   }))
 
   // A draft per ticket and kind; another ticket brings its own.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the ticket changes, not the kind
   useEffect(() => {
-    setText(loadDraft(ticket.id, kind))
+    setContent(loadDraft(ticket.id, kind))
     setFiles([])
     setError(undefined)
-  }, [ticket.id])
+  }, [ticket.id, editor])
+
+  const currentHtml = () => (editor && !editor.isEmpty ? editor.getHTML() : '')
 
   const switchKind = (k: ComposeKind) => {
-    saveDraft(ticket.id, kind, text)
+    if (k === state.current.kind) return
+    saveDraft(ticket.id, state.current.kind, currentHtml())
     setKind(k)
-    setText(loadDraft(ticket.id, k))
+    setContent(loadDraft(ticket.id, k))
   }
 
   const submit = async (status?: TicketStatus) => {
-    if (!text.trim() && files.length === 0) return
+    if (!editor) return
+    const html = currentHtml()
+    const text = editor.getText({ blockSeparator: '\n\n' }).trim()
+    if (!text && files.length === 0) return
+    if (kind === 'reply' && MISSING_MARK.test(text)) {
+      setError(t('textModules.unfilled'))
+      return
+    }
     setBusy(true)
     setError(undefined)
     try {
-      await send({ kind, text, ...(status ? { status } : {}) }, files)
+      await send({ kind, text, ...(html ? { html } : {}), ...(status ? { status } : {}) }, files)
       saveDraft(ticket.id, kind, '')
-      setText('')
+      setContent('')
       setFiles([])
     } catch (err) {
       // The draft stays, in the field and in storage.
@@ -76,6 +234,7 @@ export const ReplyEditor = forwardRef<ReplyEditorHandle, Props>(({ ticket, send,
       setBusy(false)
     }
   }
+  state.current.submit = (status) => void submit(status)
 
   const isNote = kind === 'note'
   return (
@@ -105,30 +264,73 @@ export const ReplyEditor = forwardRef<ReplyEditorHandle, Props>(({ ticket, send,
           maxSize={MAX_FILE_BYTES}
           activateOnClick={false}
           activateOnKeyboard={false}
+          enablePointerEvents
           p={0}
           style={{ border: 'none' }}
           aria-label={t('reply.dropHere')}
         >
-          <Textarea
-            ref={textRef}
-            value={text}
-            onChange={(e) => {
-              setText(e.currentTarget.value)
-              saveDraft(ticket.id, kind, e.currentTarget.value)
-              onTyping()
-            }}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void submit()
-              if (e.key === 'Escape') textRef.current?.blur()
-            }}
-            label={isNote ? t('reply.noteLabel') : t('reply.replyLabel', { name: ticket.customer.name })}
-            description={isNote ? t('reply.noteHelp') : undefined}
-            autosize
-            minRows={4}
-            maxRows={16}
-            data-testid="reply-text"
-          />
+          <Stack gap={4}>
+            <Text size="sm" fw={500} component="div">
+              {label}
+            </Text>
+            {isNote && (
+              <Text size="xs" c="dimmed">
+                {t('reply.noteHelp')}
+              </Text>
+            )}
+            <RichTextEditor
+              editor={editor}
+              className="reply-editor-content"
+              labels={{
+                boldControlLabel: t('editor.bold'),
+                italicControlLabel: t('editor.italic'),
+                bulletListControlLabel: t('editor.bulletList'),
+                orderedListControlLabel: t('editor.orderedList'),
+                linkControlLabel: t('editor.link'),
+                unlinkControlLabel: t('editor.unlink'),
+                blockquoteControlLabel: t('editor.quote'),
+                linkEditorInputLabel: t('editor.linkAddress'),
+                linkEditorInputPlaceholder: 'https://example.com/',
+                linkEditorExternalLink: t('editor.linkNewTab'),
+                linkEditorInternalLink: t('editor.linkSameTab'),
+                linkEditorSave: t('editor.linkSave'),
+              }}
+            >
+              <RichTextEditor.Toolbar>
+                <RichTextEditor.ControlsGroup>
+                  <RichTextEditor.Bold />
+                  <RichTextEditor.Italic />
+                </RichTextEditor.ControlsGroup>
+                <RichTextEditor.ControlsGroup>
+                  <RichTextEditor.BulletList />
+                  <RichTextEditor.OrderedList />
+                  <RichTextEditor.Blockquote />
+                </RichTextEditor.ControlsGroup>
+                <RichTextEditor.ControlsGroup>
+                  <RichTextEditor.Link />
+                  <RichTextEditor.Unlink />
+                </RichTextEditor.ControlsGroup>
+                <RichTextEditor.ControlsGroup>
+                  <TextModulePicker onPick={(m) => void insertModule(m)} />
+                </RichTextEditor.ControlsGroup>
+              </RichTextEditor.Toolbar>
+              <RichTextEditor.Content />
+            </RichTextEditor>
+            {!isNote && empty && (
+              <Text size="xs" c="dimmed">
+                {t('textModules.hint')}
+              </Text>
+            )}
+          </Stack>
         </Dropzone>
+        {suggestion && (
+          <SuggestionList
+            items={suggestion.items}
+            rect={suggestion.rect}
+            active={active}
+            onChoose={(m) => suggestion.choose(m)}
+          />
+        )}
         {files.length > 0 && (
           <Group gap="xs">
             {files.map((f, i) => (

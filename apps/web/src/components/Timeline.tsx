@@ -32,6 +32,7 @@ import { Trans, useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
 import { api } from '../api/client.ts'
 import type { ChannelDataView, EmailDelivery, Interaction, TicketEvent, TimelineEntry } from '../api/types.ts'
+import { FieldChanges } from '../features/fields/FieldChanges.tsx'
 import { dateTime, fileSize } from '../lib/format.ts'
 import { useSession } from '../session.tsx'
 import { ChannelIcon } from './TicketBits.tsx'
@@ -348,19 +349,26 @@ const EventEntry = ({ entry, names }: { entry: TicketEvent; names: NameLookup })
         {entry.actor?.name ?? t('timeline.system')}
       </Text>
       <Text size="xs">{t(`event.${entry.type}`, { defaultValue: entry.type })}</Text>
-      {changes.map(([field, change]) => (
-        <Group key={field} gap={4} wrap="wrap" style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
-          <Text size="xs" c="dimmed">
-            {t(`field.${field}`, { defaultValue: field })}:
-          </Text>
-          <Text size="xs">{show(change.from, t, field, names)}</Text>
-          <IconArrowRight size={12} aria-label={t('timeline.to')} />
-          <Text size="xs">{show(change.to, t, field, names)}</Text>
-        </Group>
-      ))}
+      {entry.type === 'ticket.fields_changed' && <FieldChanges changes={entry.changes} />}
+      {entry.type !== 'ticket.fields_changed' &&
+        changes.map(([field, change]) => (
+          <Group key={field} gap={4} wrap="wrap" style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
+            <Text size="xs" c="dimmed">
+              {t(`field.${field}`, { defaultValue: field })}:
+            </Text>
+            <Text size="xs">{show(change.from, t, field, names)}</Text>
+            <IconArrowRight size={12} aria-label={t('timeline.to')} />
+            <Text size="xs">{show(change.to, t, field, names)}</Text>
+          </Group>
+        ))}
       {entry.reason && (
         <Text size="xs" fs="italic">
           {t('timeline.quoted', { text: entry.reason })}
+        </Text>
+      )}
+      {entry.cause?.type === 'macro' && (
+        <Text size="xs" c="dimmed" data-testid="event-cause">
+          {t('macros.byMacro', { name: entry.cause.name })}
         </Text>
       )}
     </Group>

@@ -17,7 +17,7 @@ import {
 import { useHotkeys, useMediaQuery } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import { IconClock, IconDeviceFloppy, IconTag, IconUserCheck, IconUsers } from '@tabler/icons-react'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router'
 import { api } from '../api/client.ts'
@@ -28,9 +28,15 @@ import { ErrorPage } from '../components/ErrorPage.tsx'
 import { useInboxViews } from '../components/Layout.tsx'
 import { ChannelIcon, PriorityBadge, StatusBadge } from '../components/TicketBits.tsx'
 import { TransferDialog } from '../components/TransferDialog.tsx'
+import { splitFilterParam } from '../features/fields/field-helpers.ts'
 import { duration, relativeTime } from '../lib/format.ts'
 import { type InboxSort, inboxListQuery, rememberInboxOrigin } from '../lib/views.ts'
 import { useSession } from '../session.tsx'
+
+// Loaded when the inbox first shows: the first page stays as small as it was.
+const FieldFilterControl = lazy(() =>
+  import('../features/fields/FieldFilterControl.tsx').then((m) => ({ default: m.FieldFilterControl })),
+)
 
 /** Waiting since (an unanswered customer message) or, once answered, the time to the first answer. */
 const WaitingCell = ({ ticket, lang }: { ticket: Ticket; lang: string }) => {
@@ -78,7 +84,13 @@ export const InboxPage = () => {
   const searchQ = view === 'search' ? (params.get('q') ?? '').trim() : ''
   const sort = (params.get('sort') as InboxSort | null) ?? 'updated'
   const statusFilter = (params.get('status') ?? '').split(',').filter(Boolean) as TicketStatus[]
-  const query: TicketQuery | undefined = inboxListQuery(view, params, views)
+  // Custom field filters of the address come on top of the view's own (a saved view may have some).
+  const fieldFilters = splitFilterParam(params.get('field'))
+  const viewQuery = inboxListQuery(view, params, views)
+  const query: TicketQuery | undefined =
+    viewQuery && fieldFilters.length > 0
+      ? { ...viewQuery, field: [...(Array.isArray(viewQuery.field) ? viewQuery.field : []), ...fieldFilters] }
+      : viewQuery
   const location = useLocation()
   const isPhone = useMediaQuery('(max-width: 48em)')
 
@@ -216,6 +228,12 @@ export const InboxPage = () => {
             allowDeselect={false}
             w={{ base: '100%', xs: 170 }}
           />
+          <Suspense fallback={null}>
+            <FieldFilterControl
+              value={fieldFilters}
+              onChange={(next) => setParam('field', next.join(',') || null)}
+            />
+          </Suspense>
           {query && (
             <Button
               size="xs"
@@ -435,7 +453,7 @@ export const InboxPage = () => {
         <Text c="dimmed" data-testid="inbox-empty">
           {view === 'search'
             ? t('inbox.emptySearch', { q: searchQ })
-            : statusFilter.length > 0
+            : statusFilter.length > 0 || fieldFilters.length > 0
               ? t('inbox.emptyFiltered')
               : t(current?.empty ?? 'inbox.emptyView.all')}
         </Text>

@@ -19,6 +19,7 @@ import { api, setCsrfToken } from '../api/client.ts'
 import { useTokenMutations, useTokens } from '../api/queries.ts'
 import type { Me } from '../api/types.ts'
 import { PasswordField } from '../components/PasswordField.tsx'
+import { TwoFactorSetup } from '../features/sign-in/TwoFactorSetup.tsx'
 import { setLanguage, type UiLanguage } from '../i18n/index.ts'
 import { dateTime } from '../lib/format.ts'
 import { SESSION_KEY, useSession } from '../session.tsx'
@@ -27,6 +28,8 @@ const ProfilePage = () => {
   const { t, i18n } = useTranslation()
   const { me } = useSession()
   const queryClient = useQueryClient()
+  // Who signed in with single sign-on has no desk password to confirm changes with.
+  const signInMethod = queryClient.getQueryData<{ signInMethod?: string }>(SESSION_KEY)?.signInMethod
   const [name, setName] = useState(me.name)
   const [current, setCurrent] = useState('')
   const [next, setNext] = useState('')
@@ -143,6 +146,11 @@ const ProfilePage = () => {
           </Stack>
         </form>
       </Paper>
+      {signInMethod !== 'sso' && (
+        <Paper withBorder p="md">
+          <TwoFactorSetup />
+        </Paper>
+      )}
       <Paper withBorder p="md">
         <Stack>
           <Title order={2} size="h4">

@@ -28,6 +28,8 @@ import { ChannelIcon } from '../components/TicketBits.tsx'
 import { TicketPager, useTicketPager } from '../components/TicketPager.tsx'
 import { type NameLookup, Timeline } from '../components/Timeline.tsx'
 import { TransferDialog } from '../components/TransferDialog.tsx'
+import { TicketFieldsPanel } from '../features/fields/TicketFieldsPanel.tsx'
+import { MacroMenu } from '../features/macros/MacroMenu.tsx'
 import { dateTime } from '../lib/format.ts'
 import { PRESENCE_REPEAT_MS, useLive } from '../live/LiveProvider.tsx'
 import { useSession } from '../session.tsx'
@@ -272,6 +274,7 @@ const TicketPage = () => {
             >
               {t('ticket.merge')}
             </Button>
+            <MacroMenu ticketId={ticket.id} />
           </Group>
 
           <Timeline entries={ticket.timeline} names={names} />
@@ -284,7 +287,10 @@ const TicketPage = () => {
         </Stack>
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 4 }}>
-        <CustomerPanel customerId={ticket.customer.id} currentTicketId={ticket.id} />
+        <Stack gap="md">
+          <TicketFieldsPanel ticket={ticket} save={(fields) => mutations.update.mutateAsync({ fields })} />
+          <CustomerPanel customerId={ticket.customer.id} currentTicketId={ticket.id} />
+        </Stack>
       </Grid.Col>
       <TransferDialog
         opened={transferOpen}

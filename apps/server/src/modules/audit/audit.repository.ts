@@ -1,7 +1,7 @@
-import { and, desc, eq, gte, ilike, lt, lte, or, type SQL, sql } from 'drizzle-orm'
+import { and, desc, eq, gte, ilike, lt, lte, type SQL, sql } from 'drizzle-orm'
 import type { Queryable } from '../../platform/db.ts'
 import { staffUsers } from '../staff/index.ts'
-import { auditRecords } from './audit.tables.ts'
+import { auditRecords, auditSearchText } from './audit.tables.ts'
 
 export type AuditRow = typeof auditRecords.$inferSelect
 export type NewAuditRow = Omit<typeof auditRecords.$inferInsert, 'seq' | 'actorLabel'> & {
@@ -41,15 +41,7 @@ const where = (f: AuditFilter): SQL | undefined => {
   const conditions: (SQL | undefined)[] = []
   if (f.q) {
     const pattern = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    conditions.push(
-      or(
-        ilike(auditRecords.action, pattern),
-        ilike(auditRecords.actorLabel, pattern),
-        ilike(auditRecords.targetLabel, pattern),
-        ilike(auditRecords.targetId, pattern),
-        ilike(auditRecords.ip, pattern),
-      ),
-    )
+    conditions.push(sql`${auditSearchText(auditRecords)} ILIKE ${pattern}`)
   }
   if (f.action) {
     conditions.push(

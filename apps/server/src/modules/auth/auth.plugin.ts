@@ -18,6 +18,8 @@ declare module 'fastify' {
     public?: boolean
     /** Reading routes that also answer a caller without a session (no `req.auth`); a bad token still gets 401. */
     optionalAuth?: boolean
+    /** Routes a user may call while their role requires two-factor sign-in they have not set up. */
+    duringEnrolment?: boolean
   }
   interface FastifyRequest {
     auth?: Authenticated
@@ -96,6 +98,9 @@ export const authPlugin = fp(
         ) {
           throw new AppError('auth.csrf_failed')
         }
+      }
+      if (auth.enrolmentRequired && !req.routeOptions.config?.duringEnrolment) {
+        throw new AppError('auth.two_factor_enrolment_required')
       }
       if (auth.cookies?.length) reply.header('set-cookie', auth.cookies)
       req.auth = auth

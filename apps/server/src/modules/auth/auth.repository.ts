@@ -1,7 +1,8 @@
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm'
+import type { StaffRole } from '../../platform/context.ts'
 import type { Queryable } from '../../platform/db.ts'
-import { apiTokens, authSessions, staffUsers } from '../staff/index.ts'
-import { signInAttempts } from './auth.tables.ts'
+import { apiTokens, authAccounts, authSessions, authVerifications, staffUsers } from '../staff/index.ts'
+import { authTwoFactors, signInAttempts, signInPolicies, ssoProviders } from './auth.tables.ts'
 
 /**
  * Counts one attempt for `key` in a fixed window and returns the count including this one.
@@ -98,3 +99,91 @@ export const deleteSessionByToken = (db: Queryable, token: string) =>
 
 export const deleteSessionsOf = (db: Queryable, staffId: string) =>
   db.delete(authSessions).where(eq(authSessions.userId, staffId))
+
+export const findToken = async (db: Queryable, staffId: string, id: string) => {
+  const [row] = await db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.id, id), eq(apiTokens.staffId, staffId), isNull(apiTokens.revokedAt)))
+  return row
+}
+
+/** The policy of every role that has one. */
+export const listPolicies = (db: Queryable) => db.select().from(signInPolicies)
+
+export const findPolicy = async (db: Queryable, role: StaffRole) => {
+  const [row] = await db.select().from(signInPolicies).where(eq(signInPolicies.role, role))
+  return row
+}
+
+export const upsertPolicy = (
+  db: Queryable,
+  values: { role: StaffRole; requireTwoFactor: boolean; ssoOnly: boolean },
+  now: Date,
+) =>
+  db
+    .insert(signInPolicies)
+    .values({ ...values, updatedAt: now })
+    .onConflictDoUpdate({
+      target: signInPolicies.role,
+      set: { requireTwoFactor: values.requireTwoFactor, ssoOnly: values.ssoOnly, updatedAt: now },
+    })
+
+/** Whether an enrolment was started (secret stored) and whether it was confirmed. */
+export const findTwoFactor = async (db: Queryable, staffId: string) => {
+  const [row] = await db
+    .select({ verified: authTwoFactors.verified })
+    .from(authTwoFactors)
+    .where(eq(authTwoFactors.userId, staffId))
+  return row
+}
+
+/** The user a pending second-factor challenge belongs to (the challenge cookie names its record). */
+export const findChallengeUser = async (db: Queryable, identifier: string) => {
+  const [row] = await db
+    .select({ id: staffUsers.id, email: staffUsers.email })
+    .from(authVerifications)
+    .innerJoin(staffUsers, sql`${staffUsers.id}::text = ${authVerifications.value}`)
+    .where(eq(authVerifications.identifier, identifier))
+  return row
+}
+
+export const findSessionMethod = async (db: Queryable, token: string) => {
+  const [row] = await db
+    .select({ signInMethod: authSessions.signInMethod })
+    .from(authSessions)
+    .where(eq(authSessions.token, token))
+  return row?.signInMethod
+}
+
+export type SsoProviderRow = typeof ssoProviders.$inferSelect
+
+export const listProviders = (db: Queryable) => db.select().from(ssoProviders).orderBy(asc(ssoProviders.name))
+
+export const findProvider = async (db: Queryable, id: string) => {
+  const [row] = await db.select().from(ssoProviders).where(eq(ssoProviders.id, id))
+  return row
+}
+
+export const insertProvider = async (db: Queryable, values: typeof ssoProviders.$inferInsert) => {
+  const [row] = await db.insert(ssoProviders).values(values).returning()
+  return row!
+}
+
+export const updateProvider = async (
+  db: Queryable,
+  id: string,
+  values: Partial<typeof ssoProviders.$inferInsert>,
+) => {
+  const [row] = await db.update(ssoProviders).set(values).where(eq(ssoProviders.id, id)).returning()
+  return row
+}
+
+export const deleteProvider = async (db: Queryable, id: string) => {
+  const rows = await db.delete(ssoProviders).where(eq(ssoProviders.id, id)).returning()
+  return rows[0]
+}
+
+/** Accounts that signed in through a provider end with it. */
+export const deleteProviderAccounts = (db: Queryable, providerId: string) =>
+  db.delete(authAccounts).where(eq(authAccounts.providerId, providerId))

@@ -3,7 +3,7 @@ import type { Queryable } from '../../platform/db.ts'
 import { loadStaffWithTeams } from './auth.repository.ts'
 import { toActor } from './auth.service.ts'
 
-/** Auth: sign-in, sessions, personal API tokens. */
+/** Auth: sign-in (password, two-factor, single sign-on), sessions, personal API tokens. */
 export { hashPassword } from './auth.lib.ts'
 export { createApiToken, hashApiToken } from './auth.service.ts'
 

@@ -17,6 +17,7 @@ export const toCustomer = ({ row, organization, emails, phones }: CustomerRecord
   id: row.id,
   name: row.name,
   language: row.language,
+  formOfAddress: row.formOfAddress ?? null,
   organization,
   emails: emails.map((e) => ({ email: e.email, primary: e.isPrimary, failing: e.failingSince !== null })),
   phones: phones.map((p) => ({ number: p.phone, label: p.label })),

@@ -226,6 +226,7 @@ export const createCustomer = (ctx: Ctx, input: CreateCustomerInput): Promise<Cu
       const row = await repo.insertCustomer(ctx.db, {
         name: input.name,
         language: input.language,
+        formOfAddress: input.formOfAddress ?? null,
         organizationId: input.organizationId ?? null,
         notes: input.notes,
         createdAt: now,
@@ -256,6 +257,7 @@ export const updateCustomer = (ctx: Ctx, id: string, input: UpdateCustomerInput)
       const row = await repo.updateCustomer(ctx.db, id, {
         name: input.name,
         language: input.language,
+        formOfAddress: input.formOfAddress,
         organizationId: input.organizationId,
         notes: input.notes,
         updatedAt: now,

@@ -44,6 +44,8 @@ export const customers = pgTable(
     id: uuid().primaryKey().$defaultFn(uuidv7),
     name: text().notNull(),
     language: language().notNull().default('de'),
+    /** How a letter addresses them: 'ms' (Frau), 'mr' (Herr); null: by full name. */
+    formOfAddress: text().$type<'ms' | 'mr'>(),
     organizationId: uuid().references(() => organizations.id, { onDelete: 'set null' }),
     /** The name folded for trigram search (see foldedName), kept by PostgreSQL. */
     nameFolded: text().generatedAlwaysAs(foldedName(sql.raw('"name"'))),

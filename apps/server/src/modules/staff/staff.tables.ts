@@ -17,6 +17,8 @@ export const staffUsers = pgTable(
     role: staffRole().notNull().default('agent'),
     language: language().notNull().default('de'),
     active: boolean().notNull().default(true),
+    /** Set by the auth library's two-factor plugin once TOTP is confirmed. */
+    twoFactorEnabled: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -35,6 +37,8 @@ export const authSessions = pgTable(
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     ipAddress: text(),
     userAgent: text(),
+    /** How the session began: 'password' (with its second factor, if any) or 'sso'. */
+    signInMethod: text().notNull().default('password'),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

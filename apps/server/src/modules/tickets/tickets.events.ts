@@ -1,4 +1,12 @@
-import { Channel, Direction, Language, TicketPriority, TicketStatus } from '@tresen/contract'
+import {
+  Channel,
+  Direction,
+  FieldKey,
+  FieldValue,
+  Language,
+  TicketPriority,
+  TicketStatus,
+} from '@tresen/contract'
 import { z } from 'zod'
 import { type DomainEvent, defineEvent, type EventOf } from '../../platform/domain-events.ts'
 
@@ -47,6 +55,14 @@ export const ticketMergedInto = defineEvent(
   z.object({ mergedInto: change(z.number().int().nullable()), status: change(TicketStatus) }),
 )
 
+/** Custom field values changed: each changed field's key with its value before and after (null: none). */
+export const fieldsChanged = defineEvent(
+  'ticket.fields_changed',
+  z
+    .record(FieldKey, change(FieldValue.nullable()))
+    .refine((v) => Object.keys(v).length > 0, 'at least one field changes'),
+)
+
 /** A message, call, chat, visit or note was added to the ticket. */
 export const interactionAdded = defineEvent(
   'interaction.added',
@@ -80,6 +96,7 @@ export const ticketEventKinds = [
   ticketTransferred,
   ticketMerged,
   ticketMergedInto,
+  fieldsChanged,
   interactionAdded,
   contactUpdated,
 ]

@@ -27,6 +27,7 @@ export const presentTicket = (row: repo.TicketWithNames): Ticket => {
     closedAt: t.closedAt?.toISOString() ?? null,
     waitingSince: t.waitingSince?.toISOString() ?? null,
     firstResponseAt: t.firstResponseAt?.toISOString() ?? null,
+    fields: t.fields ?? {},
   }
 }
 
@@ -67,6 +68,7 @@ const presentEvent = (row: EventRow): TicketEvent => ({
   actor: row.event.actorStaffId ? { id: row.event.actorStaffId, name: row.actorName ?? '' } : null,
   changes: row.event.changes,
   reason: row.event.reason,
+  cause: row.event.cause ?? null,
   createdAt: row.event.createdAt.toISOString(),
 })
 

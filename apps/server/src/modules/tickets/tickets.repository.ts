@@ -5,6 +5,7 @@ import type { Actor } from '../../platform/context.ts'
 import { executeShaped, placeholders, type Queryable } from '../../platform/db.ts'
 import { type DeskEvent, notifyPlaceholder } from '../../platform/events.ts'
 import { customers } from '../customers/index.ts'
+import type { FieldCondition } from '../fields/index.ts'
 import { staffUsers } from '../staff/index.ts'
 import { teamMembers, teams } from '../teams/index.ts'
 import { seesAll, visibleTo } from './tickets.policy.ts'
@@ -405,6 +406,15 @@ export type ListFilter = {
   customerId?: string
   tag?: string
   q?: string
+  /** Custom field conditions, all of which hold (see fieldCondition). */
+  fields?: FieldCondition[]
+  /**
+   * How custom field conditions run without a text search, like a search's plans: 'walk' checks
+   * the first SEARCH_WALK_BUDGET tickets of the list order (quick when many match), 'collect'
+   * gathers the matches through the GIN index on `fields` (quick when few do). Unset: the
+   * conditions are plain filters of the list.
+   */
+  fieldPlan?: 'collect' | 'walk'
   /**
    * How a text search runs: 'walk' checks the first SEARCH_WALK_BUDGET tickets of the list order
    * and keeps the matching ones (quick when hits are many); 'collect' gathers all hits through the
@@ -471,6 +481,20 @@ const visibleTextMatch = (actor: Actor, q: string): SQL => {
   return sql`(${sql.join(branches, sql` OR `)})`
 }
 
+/**
+ * A custom field condition. Equality and multi-select membership are containment, which the GIN
+ * index on `fields` answers (or the inbox's own index walk checks row by row); a range reads the
+ * value only where it has the field's type, so it never fails on a cast.
+ */
+const fieldCondition = (c: FieldCondition, col: SQL | typeof tickets.fields = tickets.fields): SQL => {
+  if (c.kind === 'contains') return sql`${col} @> ${JSON.stringify({ [c.key]: c.value })}::jsonb`
+  if (c.kind === 'not_true') return sql`NOT (${col} @> ${JSON.stringify({ [c.key]: true })}::jsonb)`
+  const cmp = sql.raw(c.cmp === 'gte' ? '>=' : '<=')
+  return c.type === 'number'
+    ? sql`(CASE WHEN jsonb_typeof(${col} -> ${c.key}::text) = 'number' THEN (${col} -> ${c.key}::text)::numeric END) ${cmp} ${c.value}::numeric`
+    : sql`(CASE WHEN jsonb_typeof(${col} -> ${c.key}::text) = 'string' THEN ${col} ->> ${c.key}::text END) COLLATE "C" ${cmp} ${c.value}::text`
+}
+
 /** Every condition of a list but the text: visibility, filters and the cursor. */
 const listConds = (actor: Actor, f: ListFilter): (SQL | undefined)[] => {
   const sortCol = f.sort === 'created' ? tickets.createdAt : tickets.updatedAt
@@ -487,6 +511,7 @@ const listConds = (actor: Actor, f: ListFilter): (SQL | undefined)[] => {
         : undefined,
     f.customerId ? eq(tickets.customerId, f.customerId) : undefined,
     f.tag ? sql`${tickets.tags} @> ARRAY[${f.tag}]::text[]` : undefined,
+    ...(f.fieldPlan ? [] : (f.fields ?? []).map((c) => fieldCondition(c))),
     afterCursor(f, sortCol),
   ]
 }
@@ -525,6 +550,31 @@ const walkedHits = (db: Queryable, actor: Actor, f: ListFilter & { q: string }) 
   return sql`${tickets.id} IN (SELECT cand.id FROM (${candidates}) cand WHERE ${candidateTextMatch(f.q)} ORDER BY ${candidateOrder(f)} LIMIT ${f.limit + 1})`
 }
 
+/**
+ * Custom field conditions under a plan: 'walk' checks the newest SEARCH_WALK_BUDGET tickets of
+ * the list in order (PostgreSQL stops once a page is full), 'collect' takes every match from the
+ * GIN index (OFFSET 0 keeps PostgreSQL from turning it back into a walk of the list order).
+ */
+const fieldHits = (db: Queryable, actor: Actor, f: ListFilter & { fields: FieldCondition[] }) => {
+  if (f.fieldPlan === 'collect') {
+    return sql`${tickets.id} IN (SELECT ${tickets.id} FROM ${tickets} WHERE ${and(...f.fields.map((c) => fieldCondition(c)))} OFFSET 0)`
+  }
+  const candidates = db
+    .select({
+      id: tickets.id,
+      fields: tickets.fields,
+      updatedAt: tickets.updatedAt,
+      createdAt: tickets.createdAt,
+      waitingSince: tickets.waitingSince,
+    })
+    .from(tickets)
+    .where(where(...listConds(actor, f)))
+    .orderBy(...listOrder(f))
+    .limit(f.walkBudget ?? SEARCH_WALK_BUDGET)
+  const matches = and(...f.fields.map((c) => fieldCondition(c, sql`cand.fields`)))
+  return sql`${tickets.id} IN (SELECT cand.id FROM (${candidates}) cand WHERE ${matches} ORDER BY ${candidateOrder(f)} LIMIT ${f.limit + 1})`
+}
+
 export const listVisible = (db: Queryable, actor: Actor, f: ListFilter) => {
   const text = f.q
     ? f.searchPlan === 'walk'
@@ -533,8 +583,10 @@ export const listVisible = (db: Queryable, actor: Actor, f: ListFilter) => {
         // exactly when hits are rare, which is when this plan is chosen).
         sql`${tickets.id} IN (SELECT ${tickets.id} FROM ${tickets} WHERE ${visibleTextMatch(actor, f.q)} OFFSET 0)`
     : undefined
+  const fieldPart =
+    f.fieldPlan && f.fields?.length ? fieldHits(db, actor, { ...f, fields: f.fields }) : undefined
   return ticketWithNames(db)
-    .where(where(...listConds(actor, f), text))
+    .where(where(...listConds(actor, f), text, fieldPart))
     .orderBy(...listOrder(f))
     .limit(f.limit + 1)
 }

@@ -6,6 +6,7 @@ import type {
   TicketQuery,
   UpdateTicketInput,
 } from '@tresen/contract'
+import { findMissingMarks } from '@tresen/contract'
 import { v7 as uuidv7 } from 'uuid'
 import type { z } from 'zod'
 import { type Ctx, inTransaction, SYSTEM } from '../../platform/context.ts'
@@ -13,8 +14,10 @@ import { type DomainEvent, deskEvents, type EventDefinition, newEvent } from '..
 import { AppError } from '../../platform/errors.ts'
 import { publishEvent } from '../../platform/events.ts'
 import { htmlToText, sanitizeMessageHtml } from '../../platform/html.ts'
+import { replyHtmlToText } from '../../platform/html-text.ts'
 import { deliverReply } from './tickets.channels.ts'
 import {
+  fieldsChanged,
   interactionAdded,
   languageChanged,
   priorityChanged,
@@ -28,6 +31,14 @@ import {
   ticketMergedInto,
   ticketTransferred,
 } from './tickets.events.ts'
+import {
+  checkRequired,
+  closesTicket,
+  definitions,
+  fieldConditions,
+  fieldInput,
+  isClosing,
+} from './tickets.fields.ts'
 import { authorize, canCreateInTeam, canSee, isTransfer } from './tickets.policy.ts'
 import { presentDetail, presentTicket } from './tickets.presenter.ts'
 import * as repo from './tickets.repository.ts'
@@ -78,6 +89,26 @@ const messageBody = (text: string | undefined, html: string | undefined) => {
   return { bodyText, bodyHtml: safeHtml }
 }
 
+/**
+ * A reply or note from the editor: its HTML sanitized again here, and the text part derived from
+ * that HTML (what the client sent as text is not trusted to say the same).
+ */
+const staffBody = (input: Pick<AddInteractionInput, 'text' | 'html'>) => {
+  if (!input.html?.trim()) return messageBody(input.text, undefined)
+  const bodyHtml = sanitizeMessageHtml(input.html)
+  return { bodyText: replyHtmlToText(bodyHtml), bodyHtml }
+}
+
+/** A reply still showing a text module's mark for a missing value ("[Kundenname fehlt]") is not sent. */
+const refuseUnfilled = (body: { bodyText: string; bodyHtml: string | null }) => {
+  const marks = findMissingMarks(`${body.bodyText}\n${body.bodyHtml ?? ''}`)
+  if (marks.length > 0) {
+    throw new AppError('ticket.reply_unfilled', `Replace ${marks.join(', ')} before sending.`, [
+      { pointer: '/body/text', detail: `unfilled: ${marks.join(', ')}` },
+    ])
+  }
+}
+
 /** An event of this command: now, by the actor. */
 export const eventOf = <E extends EventDefinition>(
   ctx: Ctx,
@@ -86,7 +117,14 @@ export const eventOf = <E extends EventDefinition>(
   data: z.input<E['schema']>,
   reason?: string | null,
 ) =>
-  newEvent(def, { ticketId, at: ctx.clock.now(), actorStaffId: staffId(ctx), reason: reason ?? null, data })
+  newEvent(def, {
+    ticketId,
+    at: ctx.clock.now(),
+    actorStaffId: staffId(ctx),
+    reason: reason ?? null,
+    cause: ctx.cause ?? null,
+    data,
+  })
 
 const ownKinds = new Map<string, EventDefinition>(ticketEventKinds.map((d) => [d.kind, d]))
 
@@ -104,6 +142,7 @@ export const timelineRows = (events: readonly DomainEvent[]): repo.NewEvent[] =>
       type: e.kind,
       changes: e.data as Record<string, { from: unknown; to: unknown }>,
       reason: e.reason,
+      ...(e.cause ? { cause: e.cause } : {}),
       actorStaffId: e.actorStaffId,
       createdAt: e.at,
     }))
@@ -147,7 +186,8 @@ export const openTicket = (
 ) =>
   // Ticket, first message and events are one statement, atomic by itself: a transaction (two more
   // round trips) only when attachments are stored beside it or a subscriber works in it.
-  (files.length > 0 || deskEvents.hasSubscribers([ticketCreated.kind, interactionAdded.kind])
+  (files.length > 0 ||
+    deskEvents.hasSubscribers([ticketCreated.kind, interactionAdded.kind, fieldsChanged.kind])
     ? inTransaction
     : withoutTransaction)(ctx, async (ctx) => {
     const teamId = input.teamId ?? (ctx.actor.kind === 'staff' ? (ctx.actor.teamIds[0] ?? null) : null)
@@ -176,6 +216,10 @@ export const openTicket = (
       ])
     }
     await checkAssignee(ctx, teamId, input.assigneeId)
+    // Custom fields: checked only when given, or when the ticket is opened solved or closed.
+    const defs = input.fields || isClosing(input.status) ? await definitions(ctx) : null
+    const fieldSet = defs && input.fields ? fieldInput(defs, {}, input.fields) : null
+    if (defs && isClosing(input.status)) checkRequired(defs, teamId, fieldSet?.values ?? {})
     const now = ctx.clock.now()
     const firstBody = input.message ? messageBody(input.message.text, input.message.html) : undefined
     const id = uuidv7()
@@ -205,6 +249,11 @@ export const openTicket = (
       ...(input.assigneeId ? { assignee: { from: null, to: input.assigneeId } } : {}),
     })
     const events: DomainEvent[] = [created]
+    const fieldsEvent =
+      fieldSet && Object.keys(fieldSet.changes).length > 0
+        ? eventOf(ctx, fieldsChanged, id, fieldSet.changes)
+        : null
+    if (fieldsEvent) events.push(fieldsEvent)
     if (interaction)
       events.push(
         eventOf(ctx, interactionAdded, id, {
@@ -232,6 +281,7 @@ export const openTicket = (
       customerId: customer.id,
       language,
       tags: [...new Set(input.tags)],
+      fields: fieldSet && Object.keys(fieldSet.values).length > 0 ? fieldSet.values : undefined,
       createdAt: now,
       updatedAt: now,
       solvedAt: times.solvedAt,
@@ -263,6 +313,7 @@ export const openTicket = (
                 closedAt: ticket.closedAt ?? null,
                 waitingSince: ticket.waitingSince ?? null,
                 firstResponseAt: ticket.firstResponseAt ?? null,
+                fields: ticket.fields ?? {},
               },
               teamName: scope.teamName,
               assigneeName: ticket.assigneeId ? scope.assigneeName : null,
@@ -298,11 +349,29 @@ export const openTicket = (
                   type: created.kind,
                   changes: created.data,
                   reason: created.reason,
+                  cause: created.cause ?? null,
                   actorStaffId: created.actorStaffId,
                   createdAt: created.at,
                 },
                 actorName: created.actorStaffId ? scope.actorName : null,
               },
+              ...(fieldsEvent
+                ? [
+                    {
+                      event: {
+                        id: fieldsEvent.id,
+                        ticketId: id,
+                        type: fieldsEvent.kind,
+                        changes: fieldsEvent.data,
+                        reason: fieldsEvent.reason,
+                        cause: fieldsEvent.cause ?? null,
+                        actorStaffId: fieldsEvent.actorStaffId,
+                        createdAt: fieldsEvent.at,
+                      },
+                      actorName: fieldsEvent.actorStaffId ? scope.actorName : null,
+                    },
+                  ]
+                : []),
             ],
             [],
           )
@@ -388,8 +457,18 @@ export const updateTicket = (ctx: Ctx, ref: TicketRef, input: UpdateTicketInput)
         events.push(eventOf(ctx, tagsChanged, ticket.id, { tags: { from: before, to: tags } }, input.reason))
       }
     }
+    const defs = input.fields || isClosing(input.status) ? await definitions(ctx) : null
+    if (defs && input.fields) {
+      const { values, changes } = fieldInput(defs, ticket.fields, input.fields)
+      if (Object.keys(changes).length > 0) {
+        set.fields = values
+        events.push(eventOf(ctx, fieldsChanged, ticket.id, changes, input.reason))
+      }
+    }
     if (events.length === 0) return ticket.id
     const all = applyRules(ticket, events)
+    if (closesTicket(all))
+      checkRequired(defs ?? (await definitions(ctx)), ticket.teamId, set.fields ?? ticket.fields)
     const updated = await repo.updateTicket(ctx.db, ticket.id, {
       ...set,
       ...timeFigures(ticket, all, now),
@@ -517,7 +596,9 @@ export const appendContact = async (
   files: UploadedFile[],
   contact: LaterContact | null,
 ) => {
-  const body = messageBody(input.text, input.html)
+  const body =
+    contact === null && input.kind !== 'inbound' ? staffBody(input) : messageBody(input.text, input.html)
+  if (input.kind === 'reply') refuseUnfilled(body)
   if (!body.bodyText.trim() && files.length === 0) {
     throw new AppError('request.invalid', 'A message needs text or an attachment.', [
       { pointer: '/body/text', detail: 'must not be empty' },
@@ -552,6 +633,7 @@ export const appendContact = async (
   if (input.status && input.status !== ticket.status)
     own.push(eventOf(ctx, statusChanged, ticket.id, { status: { from: ticket.status, to: input.status } }))
   const events = applyRules(ticket, own)
+  if (closesTicket(events)) checkRequired(await definitions(ctx), ticket.teamId, ticket.fields)
   const set: Partial<repo.TicketRow> = { updatedAt: now, ...timeFigures(ticket, events, now) }
   // The row is locked: the ticket after this statement is the one before with `set` applied.
   const updated: repo.TicketRow = { ...ticket, ...set, version: ticket.version + 1 }
@@ -691,16 +773,29 @@ export const listTickets = async (ctx: Ctx, query: TicketQuery, opts: { walkBudg
     assigneeId,
     customerId: query.customerId,
     tag: query.tag,
+    ...(query.field?.length ? { fields: await fieldConditions(ctx, query.field) } : {}),
     q: query.q,
     sort: query.sort,
     limit: query.limit,
     after: query.cursor ? decodeCursor(query.cursor, query.sort) : undefined,
     ...(opts.walkBudget ? { walkBudget: opts.walkBudget } : {}),
   }
+  // Custom field conditions the GIN index can answer walk the list first, like a search (below);
+  // others (ranges, an unticked box) are plain filters of the list.
+  const fieldWalk = !query.q && Boolean(filter.fields?.some((c) => c.kind === 'contains'))
   let rows = await repo.listVisible(ctx.db, ctx.actor, {
     ...filter,
     searchPlan: query.q ? 'walk' : undefined,
+    ...(fieldWalk ? { fieldPlan: 'walk' as const } : {}),
   })
+  // Few matches in the walk of a long list: the GIN index collects them (when a condition can use it).
+  if (
+    fieldWalk &&
+    rows.length <= query.limit &&
+    (await repo.listReachesWalkBudget(ctx.db, ctx.actor, { ...filter, fieldPlan: 'walk' }))
+  ) {
+    rows = await repo.listVisible(ctx.db, ctx.actor, { ...filter, fieldPlan: 'collect' })
+  }
   // A search whose walk found less than a page: either the list is short (the walk saw it all) or
   // the words are rare, and then the index collects every hit.
   if (

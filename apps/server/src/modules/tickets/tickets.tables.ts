@@ -1,4 +1,4 @@
-import type { ChannelDataView } from '@tresen/contract'
+import type { ChannelDataView, EventCause, TicketFieldValues } from '@tresen/contract'
 import { sql } from 'drizzle-orm'
 import {
   bigint,
@@ -69,6 +69,8 @@ export const tickets = pgTable(
      * GIN index answers a search over subject and conversation and combines with the inbox filters.
      */
     content: text().notNull().default(''),
+    /** Custom field values by field key (the fields module's definitions say what each may hold). */
+    fields: jsonb().$type<TicketFieldValues>().notNull().default(sql`'{}'::jsonb`),
     search: tsvector().generatedAlwaysAs(
       sql.raw(`to_tsvector(${searchConfigFor('language')}, subject || ' ' || content)`),
     ),
@@ -119,6 +121,9 @@ export const tickets = pgTable(
     index('tickets_merged_into_idx').on(t.mergedIntoId).where(sql`merged_into_id IS NOT NULL`),
     index('tickets_solved_at_idx').on(t.solvedAt).where(sql`status = 'solved'`),
     index('tickets_tags_idx').using('gin', t.tags),
+    // Custom field filters are containment (`fields @> '{"key": value}'`): jsonb_path_ops keeps
+    // the index small and answers exactly that operator.
+    index('tickets_fields_idx').using('gin', sql`${t.fields} jsonb_path_ops`),
     index('tickets_search_idx').using('gin', t.search),
     // Team and words in one index (btree_gin): a staff member's search is answered by it without
     // reading each hit's row to check its team.
@@ -199,6 +204,8 @@ export const ticketEvents = pgTable(
       .notNull()
       .default(sql`'{}'::jsonb`),
     reason: text(),
+    /** What made the change besides its actor (a macro: its id and name at the time). */
+    cause: jsonb().$type<EventCause>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('ticket_events_ticket_created_idx').on(t.ticketId, t.createdAt, t.id)],

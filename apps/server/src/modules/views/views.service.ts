@@ -1,6 +1,7 @@
 import { type CreateSavedViewInput, SAVED_VIEW_LIMIT } from '@tresen/contract'
 import { type Ctx, inTransaction } from '../../platform/context.ts'
 import { AppError } from '../../platform/errors.ts'
+import { fieldDefinitions, parseFieldFilters } from '../fields/index.ts'
 import { ownerOf } from './views.policy.ts'
 import * as repo from './views.repository.ts'
 
@@ -11,6 +12,7 @@ export const listSavedViews = (ctx: Ctx) => repo.listOf(ctx.db, ownerOf(ctx.acto
 export const createSavedView = (ctx: Ctx, input: CreateSavedViewInput) =>
   inTransaction(ctx, async (ctx) => {
     const staffId = ownerOf(ctx.actor)
+    if (input.query.field?.length) await checkFieldFilters(ctx, input.query.field)
     await repo.lockOwner(ctx.db, staffId)
     if ((await repo.countOf(ctx.db, staffId)) >= SAVED_VIEW_LIMIT) throw new AppError('view.limit_reached')
     try {
@@ -27,6 +29,18 @@ export const createSavedView = (ctx: Ctx, input: CreateSavedViewInput) =>
       throw err
     }
   })
+
+/** Custom field filters name fields that exist, with values they could hold (as the list checks them). */
+const checkFieldFilters = async (ctx: Ctx, filters: string[]) => {
+  const parsed = parseFieldFilters(await fieldDefinitions(ctx), filters, '/body/query/field')
+  if (parsed.problems.length > 0) {
+    throw new AppError(
+      parsed.unknownOnly ? 'field.unknown' : 'field.invalid_value',
+      'A custom field filter is invalid.',
+      parsed.problems,
+    )
+  }
+}
 
 /** Deletes one of the caller's views; another user's view is not found, like a missing one. */
 export const deleteSavedView = async (ctx: Ctx, id: string) => {

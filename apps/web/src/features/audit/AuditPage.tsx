@@ -57,9 +57,7 @@ const Changes = ({ record }: { record: AuditRecord }) => {
             <Table.Td style={{ wordBreak: 'break-word' }}>
               {record.before ? show(record.before[f]) : ''}
             </Table.Td>
-            <Table.Td style={{ wordBreak: 'break-word' }}>
-              {show(record.after?.[f])}
-            </Table.Td>
+            <Table.Td style={{ wordBreak: 'break-word' }}>{show(record.after?.[f])}</Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>

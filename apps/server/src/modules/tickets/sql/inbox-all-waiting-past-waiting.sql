@@ -18,6 +18,7 @@ select
   "tickets"."closed_at",
   "tickets"."waiting_since",
   "tickets"."first_response_at",
+  "tickets"."fields",
   "teams"."name",
   "staff_users"."name",
   "customers"."name",

@@ -1,0 +1,1 @@
+CREATE INDEX "audit_records_search_idx" ON "audit_records" USING gin (("action" || ' ' || "actor_label" || ' ' || "target_label" || ' ' || coalesce("target_id", '') || ' ' || coalesce("ip", '')) gin_trgm_ops);

@@ -1,0 +1,60 @@
+select
+  "tickets"."id",
+  "tickets"."number",
+  "tickets"."subject",
+  "tickets"."status",
+  "tickets"."priority",
+  "tickets"."channel",
+  "tickets"."team_id",
+  "tickets"."assignee_id",
+  "tickets"."customer_id",
+  "tickets"."language",
+  "tickets"."tags",
+  "tickets"."merged_into_id",
+  "tickets"."version",
+  "tickets"."created_at",
+  "tickets"."updated_at",
+  "tickets"."solved_at",
+  "tickets"."closed_at",
+  "tickets"."waiting_since",
+  "tickets"."first_response_at",
+  "tickets"."fields",
+  "teams"."name",
+  "staff_users"."name",
+  "customers"."name",
+  "merged_target"."number"
+from
+  "tickets"
+  left join "teams" on "teams"."id" = "tickets"."team_id"
+  left join "staff_users" on "staff_users"."id" = "tickets"."assignee_id"
+  inner join "customers" on "customers"."id" = "tickets"."customer_id"
+  left join "tickets" "merged_target" on "merged_target"."id" = "tickets"."merged_into_id"
+where
+  (
+    (
+      "tickets"."team_id" in ($1, $2)
+      or "tickets"."assignee_id" = $3
+    )
+    and "tickets"."merged_into_id" is null
+    and "tickets"."status" in ($4, $5, $6, $7)
+    and "tickets"."team_id" = $8
+    and "tickets"."fields" @> $9::jsonb
+    and "tickets"."fields" @> $10::jsonb
+    and NOT ("tickets"."fields" @> $11::jsonb)
+    and (
+      CASE
+        WHEN jsonb_typeof("tickets"."fields" -> $12::text) = 'number' THEN ("tickets"."fields" -> $13::text)::numeric
+      END
+    ) >= $14::numeric
+    and (
+      CASE
+        WHEN jsonb_typeof("tickets"."fields" -> $15::text) = 'string' THEN "tickets"."fields" ->> $16::text
+      END
+    ) COLLATE "C" <= $17::text
+  )
+order by
+  "tickets"."updated_at" desc,
+  "tickets"."id" desc
+limit
+  $18;
+-- params: ["00000000-0000-7000-8000-0000000000t1","00000000-0000-7000-8000-0000000000t2","00000000-0000-7000-8000-00000000000a","new","open","pending","on_hold","00000000-0000-7000-8000-0000000000t1","{\"order_type\":\"refund\"}","{\"products\":[\"bike\"]}","{\"callback\":true}","amount","amount",10,"due","due","2026-12-31",26]
