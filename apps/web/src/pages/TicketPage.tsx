@@ -1,22 +1,10 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Grid,
-  Group,
-  Select,
-  Skeleton,
-  Stack,
-  TagsInput,
-  Text,
-  Title,
-} from '@mantine/core'
+import { Alert, Button, Grid, Group, Select, Skeleton, Stack, TagsInput, Text, Title } from '@mantine/core'
 import { useHotkeys } from '@mantine/hooks'
 import { notifications } from '@mantine/notifications'
 import { IconAlertTriangle, IconArrowsJoin, IconUserCheck, IconUsers } from '@tabler/icons-react'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
+import { useNavigate, useParams, useSearchParams } from 'react-router'
 import { ApiError } from '../api/client.ts'
 import { useListedTicket, useTeams, useTicket, useTicketMutations, useUsers } from '../api/queries.ts'
 import { PRIORITIES, TICKET_STATUSES, type TicketPriority, type TicketStatus } from '../api/types.ts'
