@@ -125,7 +125,7 @@ const WebhooksPage = () => {
                       {w.url}
                     </Text>
                     {w.allowPrivateHost && (
-                      <Text size="xs" c="orange.9">
+                      <Text size="xs" fw={600}>
                         {t('webhooks.privateAllowed', { host: w.allowPrivateHost })}
                       </Text>
                     )}
