@@ -3,7 +3,7 @@ import { type Logger, pino } from 'pino'
 import { buildApp } from '../app.ts'
 import { allJobs } from '../jobs.ts'
 import { type EmailWorker, startEmailWorker } from '../modules/email/index.ts'
-import { startWebhookWorker, systemResolver } from '../modules/webhooks/index.ts'
+import { startWebhookInterest, startWebhookWorker, systemResolver } from '../modules/webhooks/index.ts'
 import { systemClock } from '../platform/clock.ts'
 import { SYSTEM } from '../platform/context.ts'
 import { startDeliveryWorker, unknownPendingSubscribers } from '../platform/domain-events.ts'
@@ -137,7 +137,20 @@ export const startServer = async (opts: StartOptions) => {
       net: { resolve: systemResolver },
     },
   })
+  // Commands write no fan-out row while no active subscription wants their events.
+  let interest: { stop: () => Promise<void> } | undefined
+  try {
+    interest = await startWebhookInterest({
+      db: runtime.database.db,
+      databaseUrl: runtime.databaseUrl,
+      onProblem: (err) => app.log.warn({ err }, 'webhooks: the event connection failed; reconnecting'),
+    })
+  } catch (err) {
+    // Without it every event is fanned out, as before: slower, never wrong.
+    app.log.warn({ err }, 'webhooks: subscriptions are not cached; every event is fanned out')
+  }
   const stopJobs = async () => {
+    await interest?.stop()
     await deliveries.stop()
     await webhooks.stop()
     await jobs.stop()

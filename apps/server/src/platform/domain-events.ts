@@ -92,6 +92,13 @@ export type AfterCommitSubscriber = {
   handle: (ctx: Ctx, event: DomainEvent, delivery: Delivery) => Promise<void>
   /** Attempts before a delivery counts as failed (default 8); waits grow from 5 s fourfold. */
   maxAttempts?: number
+  /**
+   * Whether an event of this kind could matter to the subscriber now (synchronous, from a cache
+   * the subscriber keeps fresh). When it says no, no delivery row is written: a subscriber that
+   * has nothing to do (no webhook subscribed, say) costs the commands nothing. When it cannot
+   * know (its cache is being refreshed), it must say yes. Without it, every event is delivered.
+   */
+  wants?: (kind: string) => boolean
 }
 
 export type Subscriber =
@@ -173,9 +180,12 @@ export class EventRegistry {
       throw new Error(`the event subscribers are not sound: ${[...new Set(problems)].join('; ')}`)
   }
 
-  /** Whether any subscriber listens to one of these kinds (a command then needs its transaction). */
+  /**
+   * Whether any subscriber listens to one of these kinds now (a command then needs its
+   * transaction); after-commit subscribers that do not want the kind at the moment do not count.
+   */
   hasSubscribers(kinds: readonly string[]) {
-    return kinds.some((k) => (this.inTx.get(k)?.length ?? 0) + (this.afterCommit.get(k)?.length ?? 0) > 0)
+    return kinds.some((k) => (this.inTx.get(k)?.length ?? 0) + this.afterCommitOf(k).length > 0)
   }
 
   afterCommitSubscriber(name: string) {
@@ -189,8 +199,11 @@ export class EventRegistry {
     return this.inTx.get(kind) ?? []
   }
 
+  /** The after-commit subscribers that want an event of this kind now. */
   afterCommitOf(kind: string): readonly AfterCommitSubscriber[] {
-    return this.afterCommit.get(kind) ?? []
+    const subs = this.afterCommit.get(kind)
+    if (!subs) return []
+    return subs.some((s) => s.wants) ? subs.filter((s) => !s.wants || s.wants(kind)) : subs
   }
 
   /**

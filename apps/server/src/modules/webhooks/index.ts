@@ -1,5 +1,7 @@
 /** Outbound webhooks: admins subscribe URLs to events; signed deliveries with retries and a log. */
 
+/** Each process's cache of what active subscriptions want (no fan-out rows while none does). */
+export { startWebhookInterest, typesForKind, WebhookInterest, webhookInterest } from './webhooks.interest.ts'
 export { type Resolver, systemResolver, type WebhookNet } from './webhooks.net.ts'
 export { webhookRoutes } from './webhooks.routes.ts'
 export type { WebhooksCtx } from './webhooks.service.ts'

@@ -1,20 +1,23 @@
 import { randomUUID } from 'node:crypto'
+import { once } from 'node:events'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { and, eq, like } from 'drizzle-orm'
+import { and, count, eq, like } from 'drizzle-orm'
 import { Webhook as StandardWebhook } from 'standardwebhooks'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../../test/harness.ts'
 import { fixedClock } from '../../platform/clock.ts'
+import { eventDeliveries } from '../../platform/domain-events.tables.ts'
 import { deliverDue } from '../../platform/domain-events.ts'
 import { createSecretBox } from '../../platform/secret-box.ts'
 import { auditRecords } from '../audit/index.ts'
 import { addInteraction, updateTicket } from '../tickets/index.ts'
+import { startWebhookInterest, webhookInterest } from './webhooks.interest.ts'
 import type { Resolver } from './webhooks.net.ts'
 import * as repo from './webhooks.repository.ts'
 import { createWebhook, type WebhooksCtx } from './webhooks.service.ts'
 import { webhookDeliveries, webhookSubscriptions } from './webhooks.tables.ts'
-import { deliverWebhooksDue, fanOut } from './webhooks.worker.ts'
+import { deliverWebhooksDue, FANOUT_SUBSCRIBER, fanOut } from './webhooks.worker.ts'
 
 /** A real receiver on loopback: records every request, answers from a queue (then 200). */
 type Received = { headers: http.IncomingHttpHeaders; body: string; path: string }
@@ -111,7 +114,60 @@ const soon = () => new Date(Date.now() + 5_000)
 const deliveriesOf = async (subscriptionId: string) =>
   t.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.subscriptionId, subscriptionId))
 
+const fanOutRows = async () => {
+  const [row] = await t.db
+    .select({ n: count() })
+    .from(eventDeliveries)
+    .where(eq(eventDeliveries.subscriber, FANOUT_SUBSCRIBER))
+  return row!.n
+}
+
 describe('webhook delivery', () => {
+  it('writes no fan-out row while no subscription wants the event; hears of changes from every process', async () => {
+    const first = once(webhookInterest, 'refreshed')
+    const interest = await startWebhookInterest({
+      db: t.db,
+      databaseUrl: t.database.url,
+      onProblem: (err) => {
+        throw err
+      },
+    })
+    try {
+      await first
+      // Nothing subscribed: creating a ticket and replying write no fan-out row at all.
+      const before = await fanOutRows()
+      const quiet = await t.buildTicket({ teamId })
+      await addInteraction(t.ctxAs(), quiet.id, { kind: 'inbound', text: 'Hallo' })
+      expect(await fanOutRows()).toBe(before)
+
+      // A subscription to messages only: a status change still writes none, a message does.
+      let heard = once(webhookInterest, 'refreshed')
+      const sub = await subscribe({ events: ['message.added'] })
+      expect(webhookInterest.wants('ticket.created')).toBe(true) // not yet heard: every kind counts
+      await heard
+      expect(webhookInterest.wants('ticket.created')).toBe(false)
+      expect(webhookInterest.wants('interaction.added')).toBe(true)
+      await updateTicket(t.ctxAs(), quiet.id, { priority: 'high' })
+      expect(await fanOutRows()).toBe(before)
+      await addInteraction(t.ctxAs(), quiet.id, { kind: 'inbound', text: 'Noch da?' })
+      expect(await fanOutRows()).toBe(before + 1)
+      await work()
+      expect((await deliveriesOf(sub.id)).map((d) => d.type)).toEqual(['message.added'])
+
+      // Paused: nothing is wanted any more, heard through NOTIFY again.
+      heard = once(webhookInterest, 'refreshed')
+      expect((await call('PATCH', `/webhooks/${sub.id}`, admin.headers, { active: false })).statusCode).toBe(
+        200,
+      )
+      await heard
+      expect(webhookInterest.wants('interaction.added')).toBe(false)
+    } finally {
+      await interest.stop()
+    }
+    // Stopped: the cache knows nothing, so every event is fanned out again (never a lost one).
+    expect(webhookInterest.wants('ticket.created')).toBe(true)
+  })
+
   it('signs each delivery so a Standard Webhooks receiver verifies it', async () => {
     const sub = await subscribe({ events: ['ticket.created', 'message.added'] })
     const ticket = await t.buildTicket({ teamId, subject: 'Drucker streikt' })

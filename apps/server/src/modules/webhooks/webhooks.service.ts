@@ -13,6 +13,7 @@ import { AppError } from '../../platform/errors.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
 import { changedFields, recordAudit } from '../audit/index.ts'
 import { eventCatalog, PING_TYPE } from './webhooks.events.ts'
+import { publishWebhooksChanged } from './webhooks.interest.ts'
 import { checkTarget, isAllowedHost, TargetRefused, type WebhookNet } from './webhooks.net.ts'
 import * as repo from './webhooks.repository.ts'
 import { generateSecret } from './webhooks.signing.ts'
@@ -135,6 +136,7 @@ export const createWebhook = async (
   return inTransaction(ctx, async (tx) => {
     const secret = generateSecret()
     const now = tx.clock.now()
+    await publishWebhooksChanged(tx.db, now)
     const row = await repo.insertSubscription(tx.db, {
       name: input.name,
       url,
@@ -171,6 +173,7 @@ export const updateWebhook = async (ctx: WebhooksCtx, id: string, input: UpdateW
       input.url !== undefined || input.allowPrivateHost !== undefined
         ? await checkUrl(ctx, input.url ?? before.url, allowPrivateHost)
         : before.url
+    if (events || input.active !== undefined) await publishWebhooksChanged(tx.db, tx.clock.now())
     const row = await repo.updateSubscription(tx.db, id, {
       name: input.name,
       url,
@@ -198,6 +201,7 @@ export const deleteWebhook = (ctx: WebhooksCtx, id: string) => {
   authorize(ctx)
   return inTransaction(ctx, async (tx) => {
     const before = await load(tx, id, { forUpdate: true })
+    await publishWebhooksChanged(tx.db, tx.clock.now())
     await repo.deleteSubscription(tx.db, id)
     await recordAudit(tx, {
       action: 'webhook.deleted',

@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks'
 import { describe, expect, it } from 'vitest'
 import { judgeAddress, normalHost } from './webhooks.address.ts'
 import { deskTypesOf, eventCatalog, matchType } from './webhooks.events.ts'
+import { typesForKind, WebhookInterest } from './webhooks.interest.ts'
 import { checkTarget, type Resolver, TargetRefused } from './webhooks.net.ts'
 import { outcomeOf, parseRetryAfter, RETRY_MAX_MS, retryDelayMs } from './webhooks.retry.ts'
 import { generateSecret, sign, signedHeaders } from './webhooks.signing.ts'
@@ -217,5 +218,27 @@ describe('webhooks event types', () => {
       'ticket.assigned',
       'later.kind',
     ])
+  })
+})
+
+describe('which kinds a subscription may want', () => {
+  // Every type a kind can be delivered as must be listed, or the cache would drop a delivery.
+  it.each([
+    ['ticket.created', ['ticket.created']],
+    ['ticket.status_changed', ['ticket.status_changed', 'ticket.solved', 'ticket.updated']],
+    ['ticket.assigned', ['ticket.assigned', 'ticket.solved', 'ticket.updated']],
+    ['interaction.added', ['interaction.added', 'message.added']],
+    ['email.acknowledged', ['email.acknowledged']],
+  ])('%s may go out as %j', (kind, types) => {
+    expect(typesForKind(kind)).toEqual(types)
+    const data = { status: { to: 'solved' }, direction: 'in', channel: 'email' }
+    for (const type of deskTypesOf({ kind, data })) expect(types).toContain(type)
+  })
+
+  it('wants every kind until it has read the subscriptions', () => {
+    const interest = new WebhookInterest()
+    expect(interest.wants('ticket.created')).toBe(true)
+    interest.forget()
+    expect(interest.wants('email.acknowledged')).toBe(true)
   })
 })

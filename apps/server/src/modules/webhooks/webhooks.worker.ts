@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid'
 import type { Ctx } from '../../platform/context.ts'
 import type { AfterCommitSubscriber, DomainEvent, EventRegistry } from '../../platform/domain-events.ts'
 import { matchType } from './webhooks.events.ts'
+import { webhookInterest } from './webhooks.interest.ts'
 import { post } from './webhooks.net.ts'
 import * as repo from './webhooks.repository.ts'
 import { outcomeOf, parseRetryAfter, retryDelayMs } from './webhooks.retry.ts'
@@ -76,6 +77,7 @@ export const webhookSubscriber = (
   get kinds() {
     return registry.kinds()
   },
+  wants: (kind) => webhookInterest.wants(kind),
   handle: async (ctx, event) => {
     await fanOut(ctx, event)
   },
