@@ -17,12 +17,15 @@ import { createAuthLib } from './modules/auth/auth.lib.ts'
 import { authPlugin } from './modules/auth/auth.plugin.ts'
 import { authRoutes } from './modules/auth/auth.routes.ts'
 import { authenticate } from './modules/auth/auth.service.ts'
+import { calendarRoutes } from './modules/calendars/index.ts'
+import { closingPublicRoutes, closingRoutes } from './modules/closing/index.ts'
 import { customerRoutes } from './modules/customers/customers.routes.ts'
 import { emailRoutes } from './modules/email/index.ts'
 import { fieldRoutes } from './modules/fields/index.ts'
 import { healthRoutes } from './modules/health/health.routes.ts'
 import { type LiveOptions, livePlugin } from './modules/live/index.ts'
 import { macroRoutes } from './modules/macros/index.ts'
+import { promiseRoutes } from './modules/promises/index.ts'
 import { staffRoutes } from './modules/staff/staff.routes.ts'
 import { teamRoutes } from './modules/teams/teams.routes.ts'
 import { textModuleRoutes } from './modules/text-modules/index.ts'
@@ -136,6 +139,7 @@ export const buildApp = async (deps: AppDeps) => {
         storage: deps.storage,
         log: this.log,
         origin: { ip: this.ip, userAgent: this.headers['user-agent'], requestId: this.id },
+        publicUrl: deps.config.publicUrl,
       }
     },
   })
@@ -172,11 +176,21 @@ export const buildApp = async (deps: AppDeps) => {
       await api.register(textModuleRoutes)
       await api.register(macroRoutes)
       await api.register(fieldRoutes)
+      await api.register(calendarRoutes)
+      await api.register(closingRoutes)
+      await api.register(promiseRoutes)
       await api.register(emailRoutes, { box: createSecretBox(deps.sessionSecret) })
       await api.register(webhookRoutes, { box: createSecretBox(deps.sessionSecret) })
     },
     { prefix: '/api/v1' },
   )
+  // The customer's follow-up links: public pages outside the API.
+  await app.register(closingPublicRoutes, {
+    db: deps.database.db,
+    clock,
+    storage: deps.storage,
+    publicUrl: deps.config.publicUrl,
+  })
   await app.register(webAppPlugin, { dir: webDir })
   return app
 }

@@ -34,6 +34,15 @@ describe('config', () => {
     }
   })
 
+  it('keeps webhook deliveries 30 days unless TRESEN_WEBHOOK_RETENTION_DAYS says otherwise', () => {
+    expect(loadConfig({}).webhookRetentionDays).toBe(30)
+    expect(loadConfig({ TRESEN_WEBHOOK_RETENTION_DAYS: '90' }).webhookRetentionDays).toBe(90)
+    for (const bad of ['0', '-1', '1.5', 'forever'])
+      expect(() => loadConfig({ TRESEN_WEBHOOK_RETENTION_DAYS: bad })).toThrow(
+        /TRESEN_WEBHOOK_RETENTION_DAYS/,
+      )
+  })
+
   it('rejects a short session secret rather than using it', () => {
     expect(() => loadConfig({ TRESEN_SESSION_SECRET: 'short' })).toThrow(/TRESEN_SESSION_SECRET/)
   })

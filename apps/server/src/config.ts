@@ -32,6 +32,8 @@ export const Config = z.object({
   smtpHost: z.string().min(1).default('0.0.0.0'),
   /** The built web app served at `/` (default: apps/web/dist of this checkout). */
   webDir: z.string().min(1).optional(),
+  /** Days delivered and failed webhook deliveries are kept before the nightly job deletes them. */
+  webhookRetentionDays: z.coerce.number().int().min(1).max(3650).default(30),
 })
 export type Config = Omit<z.infer<typeof Config>, 'webDir'> & {
   dataDir: string
@@ -53,6 +55,7 @@ const ENV_NAMES: Record<keyof z.infer<typeof Config>, string> = {
   webDir: 'TRESEN_WEB_DIR',
   smtpPort: 'TRESEN_SMTP_PORT',
   smtpHost: 'TRESEN_SMTP_HOST',
+  webhookRetentionDays: 'TRESEN_WEBHOOK_RETENTION_DAYS',
 }
 
 export class ConfigError extends Error {

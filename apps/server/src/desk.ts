@@ -1,13 +1,36 @@
+import { closingEventKinds, closingRules, followUpTimer } from './modules/closing/index.ts'
 import { emailChannel, emailEventKinds } from './modules/email/index.ts'
-import { registerChannel, ticketEventKinds } from './modules/tickets/index.ts'
-import { webhookSubscriber } from './modules/webhooks/index.ts'
+import {
+  expectedAnswerOf,
+  presentPromises,
+  promiseEventKinds,
+  slaPolicyCache,
+  slaSubscriber,
+} from './modules/promises/index.ts'
+import { provideExpectedAnswer } from './modules/text-modules/index.ts'
+import {
+  findVisibleTicketScope,
+  providePromises,
+  registerChannel,
+  registerClosingRules,
+  ticketEventKinds,
+} from './modules/tickets/index.ts'
+import { webhookInterest, webhookSubscriber } from './modules/webhooks/index.ts'
+import { SYSTEM } from './platform/context.ts'
 import { deskEvents, type Subscriber } from './platform/domain-events.ts'
+import type { SharedCache } from './platform/shared-cache.ts'
 
 /**
  * Every module's subscribers to domain events. The webhooks' fan-out listens to every kind
  * defined above it in `wireDesk` (it reads them from the registry when subscribed).
  */
-const subscribers: Subscriber[] = [webhookSubscriber(deskEvents)]
+const subscribers: Subscriber[] = [slaSubscriber, followUpTimer, webhookSubscriber(deskEvents)]
+
+/** What subscribers keep in memory, read again in every process when it changes (see shared-cache.ts). */
+export const deskCaches: SharedCache<unknown>[] = [
+  webhookInterest as SharedCache<unknown>,
+  slaPolicyCache as SharedCache<unknown>,
+]
 
 let wired = false
 
@@ -18,9 +41,15 @@ let wired = false
  */
 export const wireDesk = () => {
   if (wired) return deskEvents
-  deskEvents.define(...ticketEventKinds, ...emailEventKinds)
+  deskEvents.define(...ticketEventKinds, ...emailEventKinds, ...closingEventKinds, ...promiseEventKinds)
   deskEvents.subscribe(...subscribers)
   registerChannel(emailChannel)
+  registerClosingRules(closingRules)
+  provideExpectedAnswer(async (ctx, ticketId) => (await expectedAnswerOf(ctx, ticketId))?.dueAt ?? null)
+  providePromises(async (ctx, ticketId) => {
+    const scope = await findVisibleTicketScope({ ...ctx, actor: SYSTEM }, ticketId)
+    return presentPromises(ctx, ticketId, scope?.teamId ?? null)
+  })
   deskEvents.check()
   wired = true
   return deskEvents

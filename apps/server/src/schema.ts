@@ -2,10 +2,13 @@
 // and the platform's own, collected here where the entry wires the desk (platform/ knows no domain).
 export * from './modules/audit/audit.tables.ts'
 export * from './modules/auth/auth.tables.ts'
+export * from './modules/calendars/calendars.tables.ts'
+export * from './modules/closing/closing.tables.ts'
 export * from './modules/customers/customers.tables.ts'
 export * from './modules/email/email.tables.ts'
 export * from './modules/fields/fields.tables.ts'
 export * from './modules/macros/macros.tables.ts'
+export * from './modules/promises/promises.tables.ts'
 export * from './modules/staff/staff.tables.ts'
 export * from './modules/teams/teams.tables.ts'
 export * from './modules/text-modules/text-modules.tables.ts'

@@ -111,6 +111,7 @@ describe('journey: from first sign-in to a solved ticket', () => {
       kind: 'reply',
       text: 'Die doppelte Abbuchung wurde erstattet.',
       status: 'solved',
+      closing: { askedAnythingElse: true, resolution: 'confirmed' },
     })
 
     const final = await call(admin, 'GET', `/tickets/${duplicate.number}`)
@@ -135,6 +136,7 @@ describe('journey: from first sign-in to a solved ticket', () => {
       'ticket.assigned',
       'outbound:Tom Becker',
       'ticket.status_changed',
+      'ticket.closing_answered',
     ])
     const transfer = final.timeline.find((e: { type?: string }) => e.type === 'ticket.transferred')
     expect(transfer).toMatchObject({

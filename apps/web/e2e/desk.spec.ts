@@ -89,6 +89,12 @@ test('an agent works a ticket from the inbox to solved: reply, note, transfer wi
   await expect(page.getByTestId('reply-send-solve')).toBeVisible()
   await page.getByTestId('reply-text').fill('Erledigt, vielen Dank für Ihre Geduld!')
   await page.getByTestId('reply-send-solve').click()
+  // The closing checklist comes first.
+  const closing = page.getByRole('dialog', { name: 'Vor dem Lösen' })
+  await closing.getByLabel('Gefragt, ob es noch etwas gibt').check()
+  await closing.getByLabel('Kunde hat bestätigt').check()
+  await closing.getByTestId('closing-confirm').click()
+  await expect(closing).toBeHidden()
   await expect(page.getByTestId('ticket-status')).toHaveValue('Gelöst')
   await context.close()
 })

@@ -25,6 +25,8 @@ const WebhooksPage = lazy(() => import('./features/webhooks/WebhooksPage.tsx'))
 const SignInSettingsPage = lazy(() => import('./features/sign-in/SignInSettingsPage.tsx'))
 const EnrolmentRequiredPage = lazy(() => import('./features/sign-in/EnrolmentRequiredPage.tsx'))
 const FieldsAdminPage = lazy(() => import('./features/fields/FieldsAdminPage.tsx'))
+const CalendarsPage = lazy(() => import('./features/calendars/CalendarsPage.tsx'))
+const SlaPoliciesPage = lazy(() => import('./features/promises/SlaPoliciesPage.tsx'))
 
 export const PageLoader = () => (
   <Center h="50vh">
@@ -91,6 +93,8 @@ export const App = () => {
             <Route path="/admin/webhooks" element={<WebhooksPage />} />
             <Route path="/admin/sign-in" element={<SignInSettingsPage />} />
             <Route path="/admin/fields" element={<FieldsAdminPage />} />
+            <Route path="/admin/calendars" element={<CalendarsPage />} />
+            <Route path="/admin/sla-policies" element={<SlaPoliciesPage />} />
             <Route path="/profile" element={<ProfilePage />} />
             <Route path="*" element={<ErrorPage kind="notFound" />} />
           </Routes>

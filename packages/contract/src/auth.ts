@@ -30,7 +30,7 @@ export const SessionInfo = z.object({
       enrolmentRequired: z.boolean(),
     })
     .optional(),
-  signInMethod: z.enum(['password', 'sso', 'token']).optional(),
+  signInMethod: z.enum(['password', 'passkey', 'sso', 'token']).optional(),
 })
 export type SessionInfo = z.infer<typeof SessionInfo>
 
@@ -100,3 +100,41 @@ export const ApiToken = z.object({
   lastUsedAt: Timestamp.nullable(),
 })
 export const CreatedApiToken = ApiToken.extend({ token: z.string() })
+
+/** A passkey (WebAuthn credential) of the caller. */
+export const Passkey = z.object({
+  id: Id,
+  name: z.string(),
+  /** 'multiDevice': synced between devices (e.g. by the phone's or browser's password manager). */
+  deviceType: z.enum(['singleDevice', 'multiDevice']),
+  backedUp: z.boolean(),
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp.nullable(),
+})
+export type Passkey = z.infer<typeof Passkey>
+
+/** WebAuthn options for the browser (`navigator.credentials`), and the challenge to answer. */
+export const PasskeyOptions = z.object({
+  challengeId: Id,
+  options: z.record(z.string(), z.unknown()),
+})
+export type PasskeyOptions = z.infer<typeof PasskeyOptions>
+
+/** What the browser's WebAuthn call answered (JSON form, base64url fields). */
+export const PasskeyCredential = z.looseObject({
+  id: z.string().min(1).max(1400),
+  rawId: z.string().min(1).max(1400),
+  type: z.literal('public-key'),
+  response: z.record(z.string(), z.unknown()),
+})
+export type PasskeyCredential = z.infer<typeof PasskeyCredential>
+
+export const RegisterPasskeyInput = z.object({
+  challengeId: Id,
+  name: z.string().trim().min(1).max(100),
+  credential: PasskeyCredential,
+})
+export type RegisterPasskeyInput = z.infer<typeof RegisterPasskeyInput>
+
+export const PasskeySignInInput = z.object({ challengeId: Id, credential: PasskeyCredential })
+export type PasskeySignInInput = z.infer<typeof PasskeySignInInput>

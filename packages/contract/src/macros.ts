@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ClosingAnswers } from './closing.ts'
 import { Id, Timestamp } from './common.ts'
 import { TicketPriority, TicketStatus } from './tickets.ts'
 
@@ -94,5 +95,9 @@ export const MacroQuery = z.object({
     .optional(),
 })
 
-export const ApplyMacroInput = z.strictObject({ ticket: z.union([Id, z.number().int().positive()]) })
+export const ApplyMacroInput = z.strictObject({
+  ticket: z.union([Id, z.number().int().positive()]),
+  /** The closing checklist's answers, required when the macro solves or closes the ticket. */
+  closing: ClosingAnswers.optional(),
+})
 export type ApplyMacroInput = z.infer<typeof ApplyMacroInput>

@@ -1,6 +1,8 @@
 import { z } from 'zod'
+import { ClosingAnswers, TicketClosing } from './closing.ts'
 import { Id, Language, page, Timestamp } from './common.ts'
 import { FieldFilters, TicketFieldValues, TicketFieldValuesInput } from './fields.ts'
+import { PromiseSummary, TicketPromise } from './promises.ts'
 
 export const TicketStatus = z.enum(['new', 'open', 'pending', 'on_hold', 'solved', 'closed'])
 export type TicketStatus = z.infer<typeof TicketStatus>
@@ -121,6 +123,8 @@ export const Ticket = z.object({
   assignee: PersonRef.nullable(),
   customer: PersonRef,
   mergedInto: z.object({ id: Id, number: z.number().int() }).nullable(),
+  /** The closed ticket this one continues: the customer wrote again after it was closed. */
+  followUpOf: z.object({ id: Id, number: z.number().int() }).nullable(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   solvedAt: Timestamp.nullable(),
@@ -134,6 +138,8 @@ export const Ticket = z.object({
   firstResponseAt: Timestamp.nullable(),
   /** Custom field values by field key (see docs/custom-fields.md). */
   fields: TicketFieldValues,
+  /** The worst state of its open promises (response targets) and the next due time; null: none open. */
+  promise: PromiseSummary.nullable(),
 })
 export type Ticket = z.infer<typeof Ticket>
 
@@ -179,7 +185,13 @@ export type TicketEvent = z.infer<typeof TicketEvent>
 
 export const TimelineEntry = z.discriminatedUnion('kind', [Interaction, TicketEvent])
 
-export const TicketDetail = Ticket.extend({ timeline: z.array(TimelineEntry) })
+export const TicketDetail = Ticket.extend({
+  timeline: z.array(TimelineEntry),
+  /** The closing checklist as answered at the last solve; null before one. */
+  closing: TicketClosing.nullable(),
+  /** Its promises (response targets and others), open ones first, with their figures now. */
+  promises: z.array(TicketPromise),
+})
 export type TicketDetail = z.infer<typeof TicketDetail>
 
 /** The first message of a new ticket. */
@@ -203,6 +215,8 @@ export const CreateTicketInput = z.strictObject({
   message: FirstMessage.optional(),
   /** Custom field values by key. */
   fields: TicketFieldValuesInput.optional(),
+  /** The closing checklist's answers, required when staff open a ticket already solved or closed. */
+  closing: ClosingAnswers.optional(),
 })
 export type CreateTicketInput = z.infer<typeof CreateTicketInput>
 
@@ -216,6 +230,8 @@ export const UpdateTicketInput = z.strictObject({
   fields: TicketFieldValuesInput.optional(),
   /** Why the change was made; stored on the change events. */
   reason: z.string().trim().max(2000).optional(),
+  /** The closing checklist's answers (by item key), required when staff solve or close the ticket. */
+  closing: ClosingAnswers.optional(),
 })
 export type UpdateTicketInput = z.infer<typeof UpdateTicketInput>
 
@@ -249,6 +265,8 @@ export const AddInteractionInput = z.strictObject({
   channelData: ChannelData.optional(),
   /** Optionally change the status together with the reply (e.g. reply and set pending). */
   status: TicketStatus.optional(),
+  /** The closing checklist's answers, required when the status solves or closes the ticket. */
+  closing: ClosingAnswers.optional(),
 })
 export type AddInteractionInput = z.infer<typeof AddInteractionInput>
 
@@ -266,7 +284,8 @@ const csv = <T extends z.ZodType>(item: T) =>
  * 'updated' and 'created' show the newest first; 'waiting' shows the longest-waiting customer
  * first, then the tickets where nothing waits (oldest first).
  */
-export const TicketSort = z.enum(['updated', 'created', 'waiting'])
+/** `due`: the next promise due first (breached ones first of all), tickets without one last. */
+export const TicketSort = z.enum(['updated', 'created', 'waiting', 'due'])
 export type TicketSort = z.infer<typeof TicketSort>
 
 export const TicketQuery = z.object({
@@ -281,6 +300,8 @@ export const TicketQuery = z.object({
   q: z.string().trim().min(1).max(200).optional(),
   /** Custom field conditions, `key:op:value` each (see FieldFilters). */
   field: FieldFilters.optional(),
+  /** Only tickets whose worst open promise is in one of these states. */
+  promise: csv(z.enum(['running', 'paused', 'warning', 'breached'])).optional(),
   sort: TicketSort.default('updated'),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(200).optional(),

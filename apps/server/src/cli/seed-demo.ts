@@ -15,7 +15,7 @@ export const seedDemoData = async () => {
     }
     const c = result.counts
     process.stdout.write(
-      `Added the demo company: ${c.teams} teams, ${c.staff} staff, ${c.organizations} organizations, ${c.customers} customers, ${c.tickets} tickets.\n` +
+      `Added the demo company: ${c.teams} teams, ${c.staff} staff, ${c.organizations} organizations, ${c.customers} customers, ${c.tickets} tickets, ${c.fields} ticket fields, ${c.textModules} text modules, ${c.macros} macros.\n` +
         `Demo staff (${result.staffEmails.join(', ')}) sign in with the password ${result.staffPassword}\n`,
     )
   })

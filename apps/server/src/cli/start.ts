@@ -1,15 +1,18 @@
 import type { Command } from 'commander'
 import { type Logger, pino } from 'pino'
 import { buildApp } from '../app.ts'
+import { deskCaches } from '../desk.ts'
 import { allJobs } from '../jobs.ts'
 import { type EmailWorker, startEmailWorker } from '../modules/email/index.ts'
-import { startWebhookInterest, startWebhookWorker, systemResolver } from '../modules/webhooks/index.ts'
+import { startPromiseSweeper } from '../modules/promises/index.ts'
+import { startWebhookWorker, systemResolver } from '../modules/webhooks/index.ts'
 import { systemClock } from '../platform/clock.ts'
 import { SYSTEM } from '../platform/context.ts'
 import { startDeliveryWorker, unknownPendingSubscribers } from '../platform/domain-events.ts'
 import { type Jobs, startJobs } from '../platform/jobs.ts'
 import { openRuntime, type Runtime } from '../platform/runtime.ts'
 import { createSecretBox } from '../platform/secret-box.ts'
+import { startSharedCaches } from '../platform/shared-cache.ts'
 import { FsStorage } from '../platform/storage.ts'
 import { bootstrapFirstStart, type FirstStart } from './bootstrap.ts'
 import { box, CliError, describeFailure, EXIT, readConfig } from './common.ts'
@@ -111,8 +114,15 @@ export const startServer = async (opts: StartOptions) => {
   try {
     jobs = await startJobs({
       url: runtime.databaseUrl,
-      jobs: allJobs,
-      makeCtx: () => ({ db: runtime.database.db, actor: SYSTEM, clock: systemClock, storage, log: app.log }),
+      jobs: allJobs(config),
+      makeCtx: () => ({
+        db: runtime.database.db,
+        actor: SYSTEM,
+        clock: systemClock,
+        storage,
+        log: app.log,
+        publicUrl: config.publicUrl,
+      }),
       onError: (err) => app.log.error({ err }, 'background job failed'),
     })
   } catch (err) {
@@ -121,6 +131,17 @@ export const startServer = async (opts: StartOptions) => {
     throw new CliError(`background jobs did not start: ${(err as Error).message}`)
   }
 
+  // Promises (response targets, follow-ups): warnings, breaches and scheduled actions, fired once.
+  const sweeper = startPromiseSweeper({
+    ctx: {
+      db: runtime.database.db,
+      actor: SYSTEM,
+      clock: systemClock,
+      storage,
+      log: app.log,
+      publicUrl: config.publicUrl,
+    },
+  })
   // After-commit subscribers of domain events, worked here (and in every other desk process).
   const deliveries = startDeliveryWorker({
     ctx: { db: runtime.database.db, actor: SYSTEM, clock: systemClock, storage, log: app.log },
@@ -137,19 +158,22 @@ export const startServer = async (opts: StartOptions) => {
       net: { resolve: systemResolver },
     },
   })
-  // Commands write no fan-out row while no active subscription wants their events.
+  // What subscribers keep in memory (active webhooks, response policies), fresh in every process:
+  // commands do no work for subscribers that nothing configured wants.
   let interest: { stop: () => Promise<void> } | undefined
   try {
-    interest = await startWebhookInterest({
+    interest = await startSharedCaches({
       db: runtime.database.db,
       databaseUrl: runtime.databaseUrl,
-      onProblem: (err) => app.log.warn({ err }, 'webhooks: the event connection failed; reconnecting'),
+      caches: deskCaches,
+      onProblem: (err) => app.log.warn({ err }, 'shared caches: the event connection failed; reconnecting'),
     })
   } catch (err) {
-    // Without it every event is fanned out, as before: slower, never wrong.
-    app.log.warn({ err }, 'webhooks: subscriptions are not cached; every event is fanned out')
+    // Without them every subscriber gets every event, as if all were configured: slower, never wrong.
+    app.log.warn({ err }, 'shared caches did not start; every subscriber gets every event')
   }
   const stopJobs = async () => {
+    await sweeper.stop()
     await interest?.stop()
     await deliveries.stop()
     await webhooks.stop()

@@ -32,6 +32,8 @@ export type Ctx = {
   origin?: Origin
   /** What the command's changes are made by besides the actor (a macro); carried onto their events. */
   cause?: { type: 'macro'; id: string; name: string }
+  /** The desk's public address (TRESEN_PUBLIC_URL), for links sent to customers. */
+  publicUrl?: string
 }
 
 export type Origin = { ip?: string; userAgent?: string; requestId?: string }

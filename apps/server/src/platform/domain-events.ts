@@ -73,6 +73,8 @@ export type InTransactionSubscriber = {
   name: string
   kinds: readonly string[]
   handle: (ctx: Ctx, event: DomainEvent) => Promise<void>
+  /** As for after-commit subscribers: whether the kind could matter now (yes when unsure). */
+  wants?: (kind: string) => boolean
 }
 
 /** What an after-commit handler is told besides the event. */
@@ -185,7 +187,7 @@ export class EventRegistry {
    * transaction); after-commit subscribers that do not want the kind at the moment do not count.
    */
   hasSubscribers(kinds: readonly string[]) {
-    return kinds.some((k) => (this.inTx.get(k)?.length ?? 0) + this.afterCommitOf(k).length > 0)
+    return kinds.some((k) => this.inTransactionOf(k).length + this.afterCommitOf(k).length > 0)
   }
 
   afterCommitSubscriber(name: string) {
@@ -195,8 +197,11 @@ export class EventRegistry {
     )
   }
 
+  /** The in-transaction subscribers that want an event of this kind now. */
   inTransactionOf(kind: string): readonly InTransactionSubscriber[] {
-    return this.inTx.get(kind) ?? []
+    const subs = this.inTx.get(kind)
+    if (!subs) return []
+    return subs.some((s) => s.wants) ? subs.filter((s) => !s.wants || s.wants(kind)) : subs
   }
 
   /** The after-commit subscribers that want an event of this kind now. */

@@ -92,6 +92,22 @@ export const ERRORS = {
     en: 'Your role signs in with single sign-on only.',
     de: 'Ihre Rolle meldet sich nur per Single Sign-on an.',
   },
+  'auth.code_reused': {
+    status: 401,
+    en: 'This code was already used. Please wait for the next code of your app.',
+    de: 'Dieser Code wurde schon verwendet. Bitte warten Sie auf den nächsten Code Ihrer App.',
+  },
+  'auth.passkey_failed': {
+    status: 401,
+    en: 'The passkey could not be verified.',
+    de: 'Der Passkey konnte nicht bestätigt werden.',
+  },
+  'passkey.registration_failed': {
+    status: 400,
+    en: 'The passkey could not be registered. Please try again.',
+    de: 'Der Passkey konnte nicht registriert werden. Bitte versuchen Sie es erneut.',
+  },
+  'passkey.not_found': { status: 404, en: 'Passkey not found.', de: 'Passkey nicht gefunden.' },
   'sso_provider.not_found': {
     status: 404,
     en: 'Sign-in provider not found.',
@@ -270,6 +286,26 @@ export const ERRORS = {
     en: 'Fill in the required fields before solving or closing the ticket.',
     de: 'Bitte füllen Sie die Pflichtfelder aus, bevor Sie das Ticket lösen oder schließen.',
   },
+  'ticket.close_checklist_missing': {
+    status: 422,
+    en: 'Answer the closing checklist before solving the ticket.',
+    de: 'Bitte beantworten Sie die Abschluss-Checkliste, bevor Sie das Ticket lösen.',
+  },
+  'ticket.close_checklist_invalid': {
+    status: 422,
+    en: 'An answer of the closing checklist is not valid.',
+    de: 'Eine Antwort der Abschluss-Checkliste ist ungültig.',
+  },
+  'closing.settings_invalid': {
+    status: 400,
+    en: 'The closing settings are not valid.',
+    de: 'Die Abschluss-Einstellungen sind ungültig.',
+  },
+  'closing.item_removed': {
+    status: 409,
+    en: 'A checklist item cannot be removed once it was on the checklist; retire it instead.',
+    de: 'Ein Punkt der Checkliste kann nicht gelöscht werden; setzen Sie ihn stattdessen außer Kraft.',
+  },
   'email_channel.not_found': {
     status: 404,
     en: 'Email channel not found.',
@@ -299,6 +335,47 @@ export const ERRORS = {
     status: 409,
     en: 'This message has no failed delivery to retry.',
     de: 'Für diese Nachricht gibt es keine fehlgeschlagene Zustellung, die wiederholt werden kann.',
+  },
+  'calendar.not_found': { status: 404, en: 'Calendar not found.', de: 'Kalender nicht gefunden.' },
+  'calendar.invalid': {
+    status: 400,
+    en: 'The business hours are invalid.',
+    de: 'Die Geschäftszeiten sind ungültig.',
+  },
+  'calendar.name_taken': {
+    status: 409,
+    en: 'Another calendar already has this name.',
+    de: 'Ein anderer Kalender hat bereits diesen Namen.',
+  },
+  'calendar.in_use': {
+    status: 409,
+    en: 'Teams or channels still use this calendar. Give them another one first.',
+    de: 'Teams oder Kanäle verwenden diesen Kalender noch. Weisen Sie ihnen zuerst einen anderen zu.',
+  },
+  'calendar.is_default': {
+    status: 409,
+    en: 'The default calendar cannot be deleted. Make another calendar the default first.',
+    de: 'Der Standardkalender kann nicht gelöscht werden. Machen Sie zuerst einen anderen Kalender zum Standard.',
+  },
+  'sla_policy.not_found': {
+    status: 404,
+    en: 'Response-target policy not found.',
+    de: 'Service-Level-Richtlinie nicht gefunden.',
+  },
+  'promise.pause_too_long': {
+    status: 422,
+    en: 'The pause is longer than the policy allows.',
+    de: 'Die Pause ist länger, als die Richtlinie erlaubt.',
+  },
+  'promise.nothing_to_pause': {
+    status: 409,
+    en: 'This ticket has no running response target to pause.',
+    de: 'Dieses Ticket hat keine laufende Service-Zusage, die pausiert werden könnte.',
+  },
+  'promise.nothing_to_resume': {
+    status: 409,
+    en: 'This ticket has no manually paused response target.',
+    de: 'Dieses Ticket hat keine manuell pausierte Service-Zusage.',
   },
   'internal.error': {
     status: 500,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { htmlToText, sanitizeMessageHtml } from './html.ts'
+import { sanitizeMessageHtml } from './html.ts'
 
 describe('html sanitizing', () => {
   it.each([
@@ -20,12 +20,6 @@ describe('html sanitizing', () => {
     expect(sanitizeMessageHtml('<img src="cid:logo@x">')).toBe('<img src="cid:logo@x" />')
     expect(sanitizeMessageHtml('<a href="https://tresen.example/hilfe">Hilfe</a>')).toContain(
       'href="https://tresen.example/hilfe"',
-    )
-  })
-
-  it('turns HTML into readable text with line breaks and umlauts', () => {
-    expect(htmlToText('<p>Guten Tag,</p><p>die Lieferung &amp; Rücksendung</p>')).toBe(
-      'Guten Tag,\n\ndie Lieferung & Rücksendung',
     )
   })
 })

@@ -61,22 +61,3 @@ const OPTIONS: sanitizeHtml.IOptions = {
 
 /** HTML from outside (customers, agents' editors, integrations) made safe to show: no script, no handlers. */
 export const sanitizeMessageHtml = (html: string) => sanitizeHtml(html, OPTIONS)
-
-/** The plain text of an HTML body, for search and for the text version of a message. */
-export const htmlToText = (html: string) =>
-  sanitizeHtml(
-    html.replace(/<\/(p|h\d|blockquote)\s*>/gi, '$&\n\n').replace(/<(br|\/div|\/li|\/tr)\b[^>]*>/gi, '$&\n'),
-    {
-      allowedTags: [],
-      allowedAttributes: {},
-    },
-  )
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/[ \t]+\n/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()

@@ -137,6 +137,7 @@ export const useTicketMutations = (ref: string | number) => {
       form.set('text', input.text ?? '')
       if (input.html) form.set('html', input.html)
       if (input.status) form.set('status', input.status)
+      if (input.closing) form.set('closing', JSON.stringify(input.closing))
       for (const file of files) form.append('files', file, file.name)
       return api<TicketDetail>(`/tickets/${ref}/interactions/upload`, { method: 'POST', body: form })
     },

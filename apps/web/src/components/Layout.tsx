@@ -16,6 +16,8 @@ import { useDisclosure, useHotkeys } from '@mantine/hooks'
 import {
   IconBolt,
   IconBuilding,
+  IconCalendarTime,
+  IconClockHour4,
   IconForms,
   IconInbox,
   IconKeyboard,
@@ -126,6 +128,20 @@ const Navigation = ({ onNavigate }: { onNavigate: () => void }) => {
       {isAdmin && link('/admin/users', t('nav.users'), <IconUsers size={16} aria-hidden />)}
       {isAdmin && link('/admin/teams', t('nav.teamsAdmin'), <IconUsersGroup size={16} aria-hidden />)}
       {isAdmin && link('/admin/fields', t('customFields.nav'), <IconForms size={16} aria-hidden />)}
+      {isAdmin &&
+        link(
+          '/admin/calendars',
+          t('calendars.nav'),
+          <IconCalendarTime size={16} aria-hidden />,
+          'nav-calendars',
+        )}
+      {isAdmin &&
+        link(
+          '/admin/sla-policies',
+          t('promises.admin.nav'),
+          <IconClockHour4 size={16} aria-hidden />,
+          'nav-sla-policies',
+        )}
       {isAdmin &&
         link(
           '/admin/email',

@@ -33,6 +33,7 @@ import { Link } from 'react-router'
 import { api } from '../api/client.ts'
 import type { ChannelDataView, EmailDelivery, Interaction, TicketEvent, TimelineEntry } from '../api/types.ts'
 import { FieldChanges } from '../features/fields/FieldChanges.tsx'
+import { PROMISE_EVENTS, PromiseChanges } from '../features/promises/PromiseEvent.tsx'
 import { dateTime, fileSize } from '../lib/format.ts'
 import { useSession } from '../session.tsx'
 import { ChannelIcon } from './TicketBits.tsx'
@@ -337,6 +338,35 @@ const show = (value: unknown, t: (k: string) => string, field: string, names: Na
   return String(value)
 }
 
+/** Event kinds that show their changes in their own way (or not at all). */
+const OWN_DISPLAY = new Set([
+  'ticket.fields_changed',
+  'ticket.closing_answered',
+  'ticket.follow_up_opened',
+  'ticket.follow_up_of',
+  'ticket.follow_up_sent',
+  'ticket.customer_confirmed',
+  'ticket.customer_not_solved',
+])
+
+type AnsweredItem = {
+  key: string
+  label: { de: string; en: string }
+  answerLabel: { de: string; en: string } | null
+}
+
+/** The closing checklist's answers, as given with the solve. */
+const ClosingAnswersLine = ({ changes }: { changes: TicketEvent['changes'] }) => {
+  const { i18n } = useTranslation()
+  const lang = i18n.language === 'en' ? 'en' : 'de'
+  const items = (changes.checklist?.to ?? []) as AnsweredItem[]
+  return (
+    <Text size="xs" data-testid="closing-answers">
+      {items.map((a) => `✓ ${a.label[lang]}${a.answerLabel ? `: ${a.answerLabel[lang]}` : ''}`).join(' · ')}
+    </Text>
+  )
+}
+
 const EventEntry = ({ entry, names }: { entry: TicketEvent; names: NameLookup }) => {
   const { t, i18n } = useTranslation()
   const changes = Object.entries(entry.changes)
@@ -350,7 +380,15 @@ const EventEntry = ({ entry, names }: { entry: TicketEvent; names: NameLookup })
       </Text>
       <Text size="xs">{t(`event.${entry.type}`, { defaultValue: entry.type })}</Text>
       {entry.type === 'ticket.fields_changed' && <FieldChanges changes={entry.changes} />}
-      {entry.type !== 'ticket.fields_changed' &&
+      {entry.type === 'ticket.closing_answered' && <ClosingAnswersLine changes={entry.changes} />}
+      {(entry.type === 'ticket.follow_up_opened' || entry.type === 'ticket.follow_up_of') && (
+        <Text size="xs" fw={600}>
+          #{String(Object.values(entry.changes)[0]?.to ?? '')}
+        </Text>
+      )}
+      {PROMISE_EVENTS.has(entry.type) && <PromiseChanges entry={entry} />}
+      {!OWN_DISPLAY.has(entry.type) &&
+        !PROMISE_EVENTS.has(entry.type) &&
         changes.map(([field, change]) => (
           <Group key={field} gap={4} wrap="wrap" style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
             <Text size="xs" c="dimmed">
@@ -361,7 +399,7 @@ const EventEntry = ({ entry, names }: { entry: TicketEvent; names: NameLookup })
             <Text size="xs">{show(change.to, t, field, names)}</Text>
           </Group>
         ))}
-      {entry.reason && (
+      {entry.reason && !PROMISE_EVENTS.has(entry.type) && (
         <Text size="xs" fs="italic">
           {t('timeline.quoted', { text: entry.reason })}
         </Text>

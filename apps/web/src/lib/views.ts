@@ -70,11 +70,21 @@ export const savedViewToInbox = (view: SavedView): InboxView => ({
  */
 export const homeViewKey = (isSupervisor: boolean) => (isSupervisor ? 'all' : 'mine')
 
-export type InboxSort = 'updated' | 'created' | 'waiting'
+export type InboxSort = 'updated' | 'created' | 'waiting' | 'due'
+
+/** The promise states the inbox filters on (`?promise=breached,warning`). */
+export const PROMISE_FILTER_STATES = ['breached', 'warning', 'running', 'paused'] as const
+export type PromiseFilterState = (typeof PROMISE_FILTER_STATES)[number]
+
+/** The promise filter of an inbox address; unknown words are left out. */
+export const promiseFilterOf = (params: URLSearchParams): PromiseFilterState[] =>
+  (params.get('promise') ?? '')
+    .split(',')
+    .filter((s): s is PromiseFilterState => (PROMISE_FILTER_STATES as readonly string[]).includes(s))
 
 /**
- * The list query of an inbox address (`/inbox/:view?status=…&sort=…&q=…`): the view's own query
- * with the status filter and sort of the address. Undefined while there is nothing to ask for (an
+ * The list query of an inbox address (`/inbox/:view?status=…&promise=…&sort=…&q=…`): the view's
+ * own query with the status and promise filters and the sort of the address. Undefined while there is nothing to ask for (an
  * empty search, a view not known yet).
  */
 export const inboxListQuery = (
@@ -87,7 +97,13 @@ export const inboxListQuery = (
   if (!base) return undefined
   const status = (params.get('status') ?? '').split(',').filter(Boolean) as TicketStatus[]
   const sort = (params.get('sort') as InboxSort | null) ?? 'updated'
-  return { ...base, ...(status.length ? { status } : {}), ...(sort !== 'updated' ? { sort } : {}) }
+  const promise = promiseFilterOf(params)
+  return {
+    ...base,
+    ...(status.length ? { status } : {}),
+    ...(promise.length ? { promise } : {}),
+    ...(sort !== 'updated' ? { sort } : {}),
+  }
 }
 
 const ORIGIN_KEY = 'tresen.inboxOrigin'

@@ -28,9 +28,18 @@ import { ErrorPage } from '../components/ErrorPage.tsx'
 import { useInboxViews } from '../components/Layout.tsx'
 import { ChannelIcon, PriorityBadge, StatusBadge } from '../components/TicketBits.tsx'
 import { TransferDialog } from '../components/TransferDialog.tsx'
+import { type ClosingAnswers, finishesWork } from '../features/closing/api.ts'
+import { ClosingDialog } from '../features/closing/ClosingDialog.tsx'
 import { splitFilterParam } from '../features/fields/field-helpers.ts'
+import { PromiseMark } from '../features/promises/PromiseMark.tsx'
 import { duration, relativeTime } from '../lib/format.ts'
-import { type InboxSort, inboxListQuery, rememberInboxOrigin } from '../lib/views.ts'
+import {
+  type InboxSort,
+  inboxListQuery,
+  PROMISE_FILTER_STATES,
+  promiseFilterOf,
+  rememberInboxOrigin,
+} from '../lib/views.ts'
 import { useSession } from '../session.tsx'
 
 // Loaded when the inbox first shows: the first page stays as small as it was.
@@ -84,6 +93,13 @@ export const InboxPage = () => {
   const searchQ = view === 'search' ? (params.get('q') ?? '').trim() : ''
   const sort = (params.get('sort') as InboxSort | null) ?? 'updated'
   const statusFilter = (params.get('status') ?? '').split(',').filter(Boolean) as TicketStatus[]
+  const promiseFilter = promiseFilterOf(params)
+  const promiseFilterLabels = {
+    breached: t('promises.inbox.filterBreached'),
+    warning: t('promises.inbox.filterWarning'),
+    running: t('promises.inbox.filterRunning'),
+    paused: t('promises.inbox.filterPaused'),
+  }
   // Custom field filters of the address come on top of the view's own (a saved view may have some).
   const fieldFilters = splitFilterParam(params.get('field'))
   const viewQuery = inboxListQuery(view, params, views)
@@ -108,6 +124,8 @@ export const InboxPage = () => {
   const [saveOpen, setSaveOpen] = useState(false)
   const [saveName, setSaveName] = useState('')
   const [tagOpen, setTagOpen] = useState(false)
+  // A bulk solve asks the closing checklist once; its answers go with every ticket it solves.
+  const [solveTo, setSolveTo] = useState<TicketStatus | null>(null)
   const [tag, setTag] = useState('')
   const rowRefs = useRef<(HTMLTableRowElement | null)[]>([])
 
@@ -174,8 +192,19 @@ export const InboxPage = () => {
         body: typeof input === 'function' ? input(x) : input,
       }),
     )
-  const bulkStatus = (status: TicketStatus) =>
-    bulk((x) => api<TicketDetail>(`/tickets/${x.number}`, { method: 'PATCH', body: { status } }))
+  const bulkStatus = (status: TicketStatus, closing?: ClosingAnswers) => {
+    const solves = tickets.some((x) => selected.has(x.id) && finishesWork(x.status, status))
+    if (solves && !closing) {
+      setSolveTo(status)
+      return Promise.resolve()
+    }
+    return bulk((x) =>
+      api<TicketDetail>(`/tickets/${x.number}`, {
+        method: 'PATCH',
+        body: { status, ...(closing && finishesWork(x.status, status) ? { closing } : {}) },
+      }),
+    )
+  }
   const bulkTag = (value: string) =>
     bulk((x) =>
       api<TicketDetail>(`/tickets/${x.number}`, {
@@ -222,11 +251,23 @@ export const InboxPage = () => {
               { value: 'updated', label: t('inbox.sortUpdated') },
               { value: 'created', label: t('inbox.sortCreated') },
               { value: 'waiting', label: t('inbox.sortWaiting') },
+              { value: 'due', label: t('promises.inbox.sortDue') },
             ]}
             value={sort}
             onChange={(v) => setParam('sort', v === 'updated' ? null : v)}
             allowDeselect={false}
             w={{ base: '100%', xs: 170 }}
+          />
+          <MultiSelect
+            size="xs"
+            label={t('promises.inbox.filter')}
+            data={PROMISE_FILTER_STATES.map((s) => ({ value: s, label: promiseFilterLabels[s] }))}
+            value={promiseFilter}
+            onChange={(v) => setParam('promise', v.join(','))}
+            placeholder={t('promises.inbox.filterAny')}
+            clearable
+            w={{ base: '100%', xs: 200 }}
+            data-testid="inbox-promise-filter"
           />
           <Suspense fallback={null}>
             <FieldFilterControl
@@ -390,6 +431,7 @@ export const InboxPage = () => {
                               {ticket.customer.name}
                             </Text>
                           </Group>
+                          <PromiseMark promise={ticket.promise} />
                         </Group>
                         <Text size="sm" fw={ticket.status === 'new' ? 700 : 400} lineClamp={2}>
                           {ticket.subject}
@@ -415,9 +457,17 @@ export const InboxPage = () => {
                       </Table.Td>
                       {/* The subject takes the room the other columns leave, and is cut at its end. */}
                       <Table.Td style={{ width: '100%', maxWidth: 0 }}>
-                        <Text size="sm" fw={ticket.status === 'new' ? 700 : 400} truncate="end">
-                          {ticket.subject}
-                        </Text>
+                        <Group gap={6} wrap="nowrap">
+                          <PromiseMark promise={ticket.promise} />
+                          <Text
+                            size="sm"
+                            fw={ticket.status === 'new' ? 700 : 400}
+                            truncate="end"
+                            style={{ minWidth: 0 }}
+                          >
+                            {ticket.subject}
+                          </Text>
+                        </Group>
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm" truncate="end" maw={200}>
@@ -453,9 +503,11 @@ export const InboxPage = () => {
         <Text c="dimmed" data-testid="inbox-empty">
           {view === 'search'
             ? t('inbox.emptySearch', { q: searchQ })
-            : statusFilter.length > 0 || fieldFilters.length > 0
-              ? t('inbox.emptyFiltered')
-              : t(current?.empty ?? 'inbox.emptyView.all')}
+            : promiseFilter.length > 0
+              ? t('promises.inbox.emptyFiltered')
+              : statusFilter.length > 0 || fieldFilters.length > 0
+                ? t('inbox.emptyFiltered')
+                : t(current?.empty ?? 'inbox.emptyView.all')}
         </Text>
       )}
       {list.hasNextPage && (
@@ -464,6 +516,14 @@ export const InboxPage = () => {
         </Button>
       )}
 
+      <ClosingDialog
+        opened={solveTo !== null}
+        onCancel={() => setSolveTo(null)}
+        onConfirm={async (closing) => {
+          if (solveTo) await bulkStatus(solveTo, closing)
+          setSolveTo(null)
+        }}
+      />
       <TransferDialog
         opened={transferOpen}
         onClose={() => setTransferOpen(false)}

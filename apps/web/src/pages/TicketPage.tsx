@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications'
 import { IconAlertTriangle, IconArrowsJoin, IconUserCheck, IconUsers } from '@tabler/icons-react'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useNavigate, useParams, useSearchParams } from 'react-router'
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
 import { ApiError } from '../api/client.ts'
 import { useListedTicket, useTeams, useTicket, useTicketMutations, useUsers } from '../api/queries.ts'
 import { PRIORITIES, TICKET_STATUSES, type TicketPriority, type TicketStatus } from '../api/types.ts'
@@ -16,8 +16,11 @@ import { ChannelIcon } from '../components/TicketBits.tsx'
 import { TicketPager, useTicketPager } from '../components/TicketPager.tsx'
 import { type NameLookup, Timeline } from '../components/Timeline.tsx'
 import { TransferDialog } from '../components/TransferDialog.tsx'
+import { type ClosingAnswers, finishesWork } from '../features/closing/api.ts'
+import { ClosingDialog, ClosingSummary } from '../features/closing/ClosingDialog.tsx'
 import { TicketFieldsPanel } from '../features/fields/TicketFieldsPanel.tsx'
 import { MacroMenu } from '../features/macros/MacroMenu.tsx'
+import { PromiseBar } from '../features/promises/PromiseBar.tsx'
 import { dateTime } from '../lib/format.ts'
 import { PRESENCE_REPEAT_MS, useLive } from '../live/LiveProvider.tsx'
 import { useSession } from '../session.tsx'
@@ -62,6 +65,10 @@ const TicketPage = () => {
   const editor = useRef<ReplyEditorHandle>(null)
   const [transferOpen, setTransferOpen] = useState(false)
   const [mergeOpen, setMergeOpen] = useState(false)
+  const [closingAsk, setClosingAsk] = useState<{
+    run: (closing: ClosingAnswers) => Promise<void>
+    cancel: () => void
+  } | null>(null)
   const lastTyping = useRef(0)
 
   const names: NameLookup = useMemo(() => {
@@ -154,7 +161,26 @@ const TicketPage = () => {
     )
   }
 
-  const setStatus = (status: TicketStatus) => mutations.update.mutate({ status }, { onError: fail })
+  // Solving asks the closing checklist first; the answers go with the solve (a status change or a reply).
+  const askClosing = (run: (closing: ClosingAnswers) => Promise<unknown>) =>
+    new Promise<boolean>((resolve) =>
+      setClosingAsk({
+        run: async (closing) => {
+          await run(closing)
+          setClosingAsk(null)
+          resolve(true)
+        },
+        cancel: () => {
+          setClosingAsk(null)
+          resolve(false)
+        },
+      }),
+    )
+  const setStatus = (status: TicketStatus) => {
+    if (finishesWork(ticket.status, status))
+      void askClosing((closing) => mutations.update.mutateAsync({ status, closing }))
+    else mutations.update.mutate({ status }, { onError: fail })
+  }
   const setPriority = (priority: TicketPriority) => mutations.update.mutate({ priority }, { onError: fail })
 
   return (
@@ -169,6 +195,16 @@ const TicketPage = () => {
                 <Text size="sm" c="dimmed">
                   #{ticket.number} · {t('ticket.created', { at: dateTime(ticket.createdAt, i18n.language) })}
                 </Text>
+                {ticket.followUpOf && (
+                  <Text
+                    size="sm"
+                    component={Link}
+                    to={`/tickets/${ticket.followUpOf.number}`}
+                    data-testid="follow-up-of"
+                  >
+                    {t('closing.followUpOf', { number: ticket.followUpOf.number })}
+                  </Text>
+                )}
               </Group>
               <Title order={1} size="h3" style={{ overflowWrap: 'anywhere' }} data-testid="ticket-subject">
                 {ticket.subject}
@@ -178,6 +214,7 @@ const TicketPage = () => {
           </Group>
 
           <CollisionWarning ticketId={ticket.id} />
+          <PromiseBar ticket={ticket} />
 
           <Group gap="sm" align="flex-end">
             <Select
@@ -262,7 +299,7 @@ const TicketPage = () => {
             >
               {t('ticket.merge')}
             </Button>
-            <MacroMenu ticketId={ticket.id} />
+            <MacroMenu ticketId={ticket.id} ticketStatus={ticket.status} />
           </Group>
 
           <Timeline entries={ticket.timeline} names={names} />
@@ -270,13 +307,23 @@ const TicketPage = () => {
             ref={editor}
             ticket={ticket}
             onTyping={onTyping}
-            send={(input, files) => mutations.addInteraction.mutateAsync({ input, files })}
+            send={async (input, files) => {
+              if (!finishesWork(ticket.status, input.status))
+                return mutations.addInteraction.mutateAsync({ input, files })
+              const solved = await askClosing((closing) =>
+                mutations.addInteraction.mutateAsync({ input: { ...input, closing }, files }),
+              )
+              if (!solved) throw new Error(t('closing.cancelled'))
+            }}
           />
         </Stack>
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 4 }}>
         <Stack gap="md">
           <TicketFieldsPanel ticket={ticket} save={(fields) => mutations.update.mutateAsync({ fields })} />
+          {ticket.closing && (ticket.status === 'solved' || ticket.status === 'closed') && (
+            <ClosingSummary closing={ticket.closing} />
+          )}
           <CustomerPanel customerId={ticket.customer.id} currentTicketId={ticket.id} />
         </Stack>
       </Grid.Col>
@@ -291,6 +338,11 @@ const TicketPage = () => {
             throw err
           })
         }
+      />
+      <ClosingDialog
+        opened={closingAsk !== null}
+        onCancel={() => closingAsk?.cancel()}
+        onConfirm={(closing) => closingAsk?.run(closing) ?? Promise.resolve()}
       />
       <MergeDialog
         opened={mergeOpen}

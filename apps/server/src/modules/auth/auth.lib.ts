@@ -1,7 +1,10 @@
 import { hash, verify } from '@node-rs/argon2'
 import { betterAuth } from 'better-auth'
 import { drizzleAdapter } from 'better-auth/adapters/drizzle'
+import { createAuthEndpoint } from 'better-auth/api'
+import { setSessionCookie } from 'better-auth/cookies'
 import { genericOAuth, twoFactor } from 'better-auth/plugins'
+import { z } from 'zod'
 import type { Db } from '../../platform/db.ts'
 import { authAccounts, authSessions, authVerifications, staffUsers } from '../staff/index.ts'
 import { authTwoFactors } from './auth.tables.ts'
@@ -63,6 +66,28 @@ const shared = (opts: { secret: string; publicUrl: string }) =>
   }) as const
 
 /**
+ * Starts a session for a staff user whose passkey the desk has verified (auth.passkeys.ts): the
+ * library's own sessions and cookie, marked as a passkey sign-in. Server-only: never reachable
+ * over HTTP, only through `lib.api` after the desk's WebAuthn check.
+ */
+const passkeySessions = () =>
+  ({
+    id: 'tresen-passkey-sessions',
+    endpoints: {
+      startPasskeySession: createAuthEndpoint.serverOnly(
+        { method: 'POST', body: z.object({ userId: z.string() }) },
+        async (ctx) => {
+          const user = await ctx.context.internalAdapter.findUserById(ctx.body.userId)
+          if (!user) throw new Error('passkey session: no such user')
+          const session = await ctx.context.internalAdapter.createSession(user.id)
+          await setSessionCookie(ctx, { session, user })
+          return ctx.json({ token: session.token })
+        },
+      ),
+    },
+  }) as const
+
+/**
  * The auth library: email/password sign-in, database sessions in `auth_sessions`, the session
  * cookie (HTTP-only, SameSite=Lax, Secure behind https), password change ending other sessions,
  * and the two-factor plugin (TOTP with encrypted secrets and recovery codes).
@@ -78,6 +103,7 @@ export const createAuthLib = (opts: { db: Db; secret: string; publicUrl: string 
         twoFactorCookieMaxAge: TWO_FACTOR_CHALLENGE_SECONDS,
         backupCodeOptions: { amount: 10, length: 10, storeBackupCodes: 'encrypted' },
       }),
+      passkeySessions(),
     ],
     emailAndPassword: {
       enabled: true,

@@ -2,7 +2,15 @@ import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm'
 import type { StaffRole } from '../../platform/context.ts'
 import type { Queryable } from '../../platform/db.ts'
 import { apiTokens, authAccounts, authSessions, authVerifications, staffUsers } from '../staff/index.ts'
-import { authTwoFactors, signInAttempts, signInPolicies, ssoProviders } from './auth.tables.ts'
+import {
+  authTwoFactors,
+  passkeyChallenges,
+  signInAttempts,
+  signInPolicies,
+  ssoProviders,
+  staffPasskeys,
+  totpUsedSteps,
+} from './auth.tables.ts'
 
 /**
  * Counts one attempt for `key` in a fixed window and returns the count including this one.
@@ -187,3 +195,102 @@ export const deleteProvider = async (db: Queryable, id: string) => {
 /** Accounts that signed in through a provider end with it. */
 export const deleteProviderAccounts = (db: Queryable, providerId: string) =>
   db.delete(authAccounts).where(eq(authAccounts.providerId, providerId))
+
+/** The stored (encrypted) TOTP secret of a staff user. */
+export const findTwoFactorSecret = async (db: Queryable, staffId: string) => {
+  const [row] = await db
+    .select({ secret: authTwoFactors.secret })
+    .from(authTwoFactors)
+    .where(eq(authTwoFactors.userId, staffId))
+  return row?.secret
+}
+
+/**
+ * Takes a TOTP time step for a staff user if it is later than the last one taken: one atomic
+ * statement, so two requests with the same code cannot both pass. False: already used.
+ */
+export const claimTotpStep = async (db: Queryable, staffId: string, step: number) => {
+  const rows = await db.execute(sql`
+    INSERT INTO ${totpUsedSteps} (staff_id, last_step, updated_at) VALUES (${staffId}, ${step}, now())
+    ON CONFLICT (staff_id) DO UPDATE SET last_step = excluded.last_step, updated_at = now()
+    WHERE ${totpUsedSteps.lastStep} < excluded.last_step
+    RETURNING staff_id`)
+  return rows.rows.length > 0
+}
+
+/** A new TOTP secret starts with no used steps (its steps mean other codes). */
+export const clearTotpSteps = (db: Queryable, staffId: string) =>
+  db.delete(totpUsedSteps).where(eq(totpUsedSteps.staffId, staffId))
+
+/** The password hash of a staff user's password account, if they have one. */
+export const findPasswordHash = async (db: Queryable, staffId: string) => {
+  const [row] = await db
+    .select({ password: authAccounts.password })
+    .from(authAccounts)
+    .where(and(eq(authAccounts.userId, staffId), eq(authAccounts.providerId, 'credential')))
+  return row?.password ?? undefined
+}
+
+export type PasskeyRow = typeof staffPasskeys.$inferSelect
+
+export const listPasskeys = (db: Queryable, staffId: string) =>
+  db.select().from(staffPasskeys).where(eq(staffPasskeys.staffId, staffId)).orderBy(staffPasskeys.createdAt)
+
+export const findPasskeyByCredential = async (db: Queryable, credentialId: string) => {
+  const [row] = await db.select().from(staffPasskeys).where(eq(staffPasskeys.credentialId, credentialId))
+  return row
+}
+
+export const insertPasskey = async (db: Queryable, values: typeof staffPasskeys.$inferInsert) => {
+  const [row] = await db.insert(staffPasskeys).values(values).returning()
+  return row!
+}
+
+export const deletePasskey = async (db: Queryable, staffId: string, id: string) => {
+  const [row] = await db
+    .delete(staffPasskeys)
+    .where(and(eq(staffPasskeys.id, id), eq(staffPasskeys.staffId, staffId)))
+    .returning()
+  return row
+}
+
+export const touchPasskey = (db: Queryable, id: string, counter: number) =>
+  db.update(staffPasskeys).set({ counter, lastUsedAt: sql`now()` }).where(eq(staffPasskeys.id, id))
+
+/** Stores a challenge for five minutes; expired ones are swept on the way. */
+export const insertChallenge = async (
+  db: Queryable,
+  values: { challenge: string; purpose: 'registration' | 'sign_in'; staffId?: string },
+) => {
+  await db.delete(passkeyChallenges).where(lt(passkeyChallenges.expiresAt, sql`now()`))
+  const [row] = await db
+    .insert(passkeyChallenges)
+    .values({ ...values, expiresAt: sql`now() + interval '5 minutes'` })
+    .returning({ id: passkeyChallenges.id })
+  return row!.id
+}
+
+/** Takes a challenge (once): the challenge text, or undefined when unknown, expired or used. */
+export const takeChallenge = async (
+  db: Queryable,
+  id: string,
+  purpose: 'registration' | 'sign_in',
+  staffId?: string,
+) => {
+  const [row] = await db
+    .delete(passkeyChallenges)
+    .where(
+      and(
+        eq(passkeyChallenges.id, id),
+        eq(passkeyChallenges.purpose, purpose),
+        staffId ? eq(passkeyChallenges.staffId, staffId) : isNull(passkeyChallenges.staffId),
+        sql`${passkeyChallenges.expiresAt} > now()`,
+      ),
+    )
+    .returning({ challenge: passkeyChallenges.challenge })
+  return row?.challenge
+}
+
+/** Marks how a session began (the library fills in its default, 'password'). */
+export const setSessionMethod = (db: Queryable, token: string, signInMethod: string) =>
+  db.update(authSessions).set({ signInMethod }).where(eq(authSessions.token, token))

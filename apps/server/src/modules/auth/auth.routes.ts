@@ -6,8 +6,12 @@ import {
   CreateTokenInput,
   IdParams,
   Me,
+  Passkey,
+  PasskeyOptions,
+  PasskeySignInInput,
   PasswordConfirmation,
   RecoveryCodes,
+  RegisterPasskeyInput,
   SessionInfo,
   SignInInput,
   SignInPolicies,
@@ -28,6 +32,7 @@ import type { Clock } from '../../platform/clock.ts'
 import { noContent, staffOf } from '../../platform/http.ts'
 import type { Storage } from '../../platform/storage.ts'
 import { SESSION_COOKIE_PREFIX } from './auth.lib.ts'
+import * as passkeys from './auth.passkeys.ts'
 import { toWebHeaders } from './auth.plugin.ts'
 import * as auth from './auth.service.ts'
 import * as settings from './auth.settings.ts'
@@ -45,6 +50,12 @@ const callerOf = (req: FastifyRequest) => ({
 })
 /** Allowed while the caller's role requires two-factor sign-in that is not set up yet. */
 const enrolment = { duringEnrolment: true } as const
+
+const previousSessionToken = (req: FastifyRequest) =>
+  (
+    req.cookies[`${SESSION_COOKIE_PREFIX}.session_token`] ??
+    req.cookies[`__Secure-${SESSION_COOKIE_PREFIX}.session_token`]
+  )?.split('.')[0]
 
 const withCookies = <T>(reply: FastifyReply, result: { cookies: string[] } & T) => {
   const { cookies, ...rest } = result
@@ -75,10 +86,7 @@ export const authRoutes: FastifyPluginAsyncZod<{
         ...req.body,
         ...originOf(req),
         headers: toWebHeaders(req),
-        previousSessionToken: (
-          req.cookies[`${SESSION_COOKIE_PREFIX}.session_token`] ??
-          req.cookies[`__Secure-${SESSION_COOKIE_PREFIX}.session_token`]
-        )?.split('.')[0],
+        previousSessionToken: previousSessionToken(req),
       })
       reply.header('set-cookie', result.cookies)
       return result.info
@@ -111,6 +119,43 @@ export const authRoutes: FastifyPluginAsyncZod<{
   )
 
   app.post(
+    '/auth/passkey/options',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        description:
+          'Starts a passkey sign-in: WebAuthn options for `navigator.credentials.get` and the challenge (five minutes, once).',
+        response: { 200: PasskeyOptions },
+      },
+    },
+    async () => passkeys.startSignIn(deps),
+  )
+  app.post(
+    '/auth/passkey/sign-in',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        description:
+          'Signs in with a passkey (the answer of `navigator.credentials.get`); no second factor is asked.',
+        body: PasskeySignInInput,
+        response: { 200: SessionInfo },
+      },
+    },
+    async (req, reply) => {
+      const result = await passkeys.signInWithPasskey(deps, {
+        ...req.body,
+        origin: originOf(req),
+        headers: toWebHeaders(req),
+        previousSessionToken: previousSessionToken(req),
+      })
+      reply.header('set-cookie', result.cookies)
+      return result.info
+    },
+  )
+
+  app.post(
     '/auth/sign-out',
     { config: enrolment, schema: { tags, response: { 204: z.null() } } },
     async (req, reply) => {
@@ -136,7 +181,7 @@ export const authRoutes: FastifyPluginAsyncZod<{
         user: auth.toMe(req.auth.staff),
         csrfToken: req.auth.sessionToken ? auth.csrfTokenFor(deps.secret, req.auth.sessionToken) : '',
         twoFactor: await auth.twoFactorOf(deps.db, req.auth.staff, req.auth.signInMethod),
-        signInMethod: req.auth.signInMethod as 'password' | 'sso' | 'token',
+        signInMethod: req.auth.signInMethod as 'password' | 'passkey' | 'sso' | 'token',
       }
     },
   )
@@ -211,6 +256,38 @@ export const authRoutes: FastifyPluginAsyncZod<{
     '/me/two-factor/recovery-codes',
     { schema: { tags, body: PasswordConfirmation, response: { 200: RecoveryCodes } } },
     async (req) => twoFactor.regenerateRecoveryCodes(deps, callerOf(req), req.body.password),
+  )
+
+  // ── passkeys of the caller ──
+  app.get('/me/passkeys', { schema: { tags, response: { 200: z.array(Passkey) } } }, async (req) =>
+    passkeys.listPasskeys(deps, req.auth!),
+  )
+  app.post(
+    '/me/passkeys/options',
+    {
+      schema: {
+        tags,
+        description:
+          'Starts registering a passkey (password required): WebAuthn options for `navigator.credentials.create`.',
+        body: PasswordConfirmation,
+        response: { 200: PasskeyOptions },
+      },
+    },
+    async (req) => passkeys.startRegistration(deps, callerOf(req), req.body.password),
+  )
+  app.post(
+    '/me/passkeys',
+    { schema: { tags, body: RegisterPasskeyInput, response: { 201: Passkey } } },
+    async (req, reply) =>
+      reply.code(201).send(await passkeys.finishRegistration(deps, callerOf(req), req.body)),
+  )
+  app.delete(
+    '/me/passkeys/:id',
+    { schema: { tags, params: IdParams, response: { 204: z.null() } } },
+    async (req, reply) => {
+      await passkeys.removePasskey(deps, callerOf(req), req.params.id)
+      return noContent(reply)
+    },
   )
 
   // ── personal API tokens ──

@@ -11,6 +11,7 @@ import { findStaffByEmail } from '../staff/index.ts'
 import type { AuthCache } from './auth.cache.ts'
 import { type AuthLib, SESSION_COOKIE_PREFIX } from './auth.lib.ts'
 import * as repo from './auth.repository.ts'
+import { claimTotpCode } from './auth.totp-replay.ts'
 
 export type AuthDeps = { lib: AuthLib; db: Db; secret: string }
 
@@ -44,7 +45,7 @@ export const signInEvent = (
     userAgent: origin.userAgent,
   })
 
-const labelOf = (staff: { name: string; email: string }) => `${staff.name} <${staff.email}>`
+export const labelOf = (staff: { name: string; email: string }) => `${staff.name} <${staff.email}>`
 
 /** What sign-in requires of a role (nothing extra without a stored policy). */
 export const policyOf = async (db: Queryable, role: StaffRole) => {
@@ -101,13 +102,18 @@ type SignInAnswer =
   | { cookies: string[]; info: { twoFactorRequired: true } }
   | { cookies: string[]; info: Awaited<ReturnType<typeof sessionInfo>> }
 
-const sessionInfo = async (deps: AuthDeps, staffId: string, token: string) => {
+export const sessionInfo = async (
+  deps: AuthDeps,
+  staffId: string,
+  token: string,
+  signInMethod: 'password' | 'passkey' = 'password',
+) => {
   const full = (await repo.loadStaffWithTeams(deps.db, staffId))!
   return {
     user: toMe(full),
     csrfToken: csrfTokenFor(deps.secret, token),
-    twoFactor: await twoFactorOf(deps.db, full, 'password'),
-    signInMethod: 'password' as const,
+    twoFactor: await twoFactorOf(deps.db, full, signInMethod),
+    signInMethod,
   }
 }
 
@@ -143,7 +149,7 @@ export const forgiveSignIn = (deps: AuthDeps, email: string, ip: string) =>
     repo.forgiveAttempt(deps.db, `address:${ip}`),
   ])
 
-const endPreviousSession = async (deps: AuthDeps, token?: string) => {
+export const endPreviousSession = async (deps: AuthDeps, token?: string) => {
   if (!token) return
   await repo.deleteSessionByToken(deps.db, token)
   // Whose session it was is not known here (a shared browser): everyone's cached sign-ins go.
@@ -257,6 +263,7 @@ export const signInSecondFactor = async (
   await countSignInAttempt(deps, email, origin, owner.id)
   const staff = (await repo.loadStaffWithTeams(deps.db, owner.id))!
   const kind = input.recoveryCode ? 'recovery_code' : 'totp'
+  if (!input.recoveryCode) await claimTotpCode(deps, staff, input.code!, origin)
   let result: { headers: Headers; response: { token: string } }
   try {
     result = (input.recoveryCode

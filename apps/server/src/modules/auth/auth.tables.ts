@@ -1,4 +1,4 @@
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { v7 as uuidv7 } from 'uuid'
 import { staffRole, staffUsers } from '../staff/staff.tables.ts'
 
@@ -28,6 +28,54 @@ export const authTwoFactors = pgTable(
   },
   (t) => [index('auth_two_factors_user_idx').on(t.userId)],
 )
+
+/**
+ * The last TOTP time step (unix time / 30 s) accepted for a staff user: a code is taken once, so
+ * one seen over a shoulder or phished cannot be used again while it is still valid.
+ */
+export const totpUsedSteps = pgTable('totp_used_steps', {
+  staffId: uuid()
+    .primaryKey()
+    .references(() => staffUsers.id, { onDelete: 'cascade' }),
+  lastStep: bigint({ mode: 'number' }).notNull(),
+  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+})
+
+/** A staff user's passkeys (WebAuthn credentials): the public key and what the authenticator said. */
+export const staffPasskeys = pgTable(
+  'staff_passkeys',
+  {
+    id: uuid().primaryKey().$defaultFn(uuidv7),
+    staffId: uuid()
+      .notNull()
+      .references(() => staffUsers.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    /** The credential id (base64url), as the authenticator names it at sign-in. */
+    credentialId: text().notNull().unique(),
+    /** The COSE public key (base64url). */
+    publicKey: text().notNull(),
+    /** The signature counter; 0 for authenticators that keep none (most synced passkeys). */
+    counter: bigint({ mode: 'number' }).notNull().default(0),
+    transports: text().array().notNull().default([]),
+    /** 'singleDevice' or 'multiDevice' (synced). */
+    deviceType: text().notNull(),
+    backedUp: boolean().notNull().default(false),
+    aaguid: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index('staff_passkeys_staff_idx').on(t.staffId)],
+)
+
+/** WebAuthn challenges handed out and not yet answered; each is taken once, within five minutes. */
+export const passkeyChallenges = pgTable('passkey_challenges', {
+  id: uuid().primaryKey().$defaultFn(uuidv7),
+  challenge: text().notNull(),
+  /** 'registration' (of this staff user) or 'sign_in' (anyone's discoverable passkey). */
+  purpose: text().notNull(),
+  staffId: uuid().references(() => staffUsers.id, { onDelete: 'cascade' }),
+  expiresAt: timestamp({ withTimezone: true }).notNull(),
+})
 
 /** What sign-in requires of each role; a role without a row requires nothing extra. */
 export const signInPolicies = pgTable('sign_in_policies', {

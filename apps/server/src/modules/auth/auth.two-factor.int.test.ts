@@ -32,6 +32,8 @@ const jar = () => {
 /** The current code of a TOTP URI (the code's own window, no waiting). */
 const codeOf = (uri: string, at = Date.now()) =>
   (OTPAuth.URI.parse(uri) as OTPAuth.TOTP).generate({ timestamp: at })
+/** The previous step's code (still accepted): enrolment takes it, so sign-in's current code is fresh. */
+const enrolCodeOf = (uri: string) => codeOf(uri, Date.now() - 30_000)
 const wrongCodeOf = (uri: string) => String((Number(codeOf(uri)) + 500_000) % 1_000_000).padStart(6, '0')
 
 const auditOf = async (staffId: string, action: string) =>
@@ -57,7 +59,7 @@ const enrol = async (person: { email: string; password: string }) => {
     method: 'POST',
     url: '/api/v1/me/two-factor/confirm',
     headers: s.headers,
-    payload: { code: codeOf(totpUri) },
+    payload: { code: enrolCodeOf(totpUri) },
   })
   expect(confirmed.statusCode).toBe(200)
   return { totpUri: totpUri as string, secret: secret as string, recoveryCodes: recoveryCodes as string[] }
@@ -136,7 +138,7 @@ describe('two-factor sign-in', () => {
       method: 'POST',
       url: '/api/v1/me/two-factor/confirm',
       headers: s.headers,
-      payload: { code: codeOf(totpUri) },
+      payload: { code: enrolCodeOf(totpUri) },
     })
     expect(confirmed.statusCode).toBe(200)
     // The session is renewed on enrolment: the new cookie and CSRF token work.
@@ -478,7 +480,7 @@ describe('two-factor required per role', () => {
       method: 'POST',
       url: '/api/v1/me/two-factor/confirm',
       headers: s.headers,
-      payload: { code: codeOf(started.json().totpUri) },
+      payload: { code: enrolCodeOf(started.json().totpUri) },
     })
     expect(confirmed.statusCode).toBe(200)
     const cookie = confirmed.cookies.map((c) => `${c.name}=${c.value}`).join('; ')

@@ -12,6 +12,7 @@ import {
   sessionTokenFromCookies,
   signInEvent,
 } from './auth.service.ts'
+import { claimTotpCode } from './auth.totp-replay.ts'
 
 // Enrolling, confirming, disabling and new recovery codes of the caller, through the auth
 // library's two-factor plugin. Each answer that rotates the session cookie carries its new CSRF token.
@@ -70,6 +71,8 @@ export const startEnrolment = async (deps: AuthDeps, caller: Caller, password: s
       throw new AppError('auth.wrong_password')
     },
   )
+  // A new secret: the steps used with the old one say nothing about its codes.
+  await repo.clearTotpSteps(deps.db, caller.auth.staff.id)
   const { totpURI, backupCodes } = result as { totpURI: string; backupCodes: string[] }
   const secret = new URL(totpURI).searchParams.get('secret') ?? ''
   return { totpUri: totpURI, secret, recoveryCodes: backupCodes }
@@ -83,6 +86,7 @@ export const confirmEnrolment = async (deps: AuthDeps, caller: Caller, code: str
   const email = caller.auth.staff.email.toLowerCase()
   const count = await repo.countAttempt(deps.db, `account:${email}`, 15 * 60)
   if (count > SIGN_IN_LIMITS.perAccount) throw new AppError('auth.too_many_attempts')
+  await claimTotpCode(deps, caller.auth.staff, code, caller.origin, 'enrolment')
   const result = await libraryCall(
     () => deps.lib.api.verifyTOTP({ body: { code }, headers: caller.headers, returnHeaders: true }),
     async (): Promise<never> => {

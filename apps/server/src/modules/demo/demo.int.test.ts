@@ -22,7 +22,16 @@ describe('seedDemo', () => {
   it('creates the company: 3 teams, 6 staff, 4 organizations, 25 customers, 40 tickets', async () => {
     expect(first).toMatchObject({
       seeded: true,
-      counts: { teams: 3, staff: 6, organizations: 4, customers: 25, tickets: 40 },
+      counts: {
+        teams: 3,
+        staff: 6,
+        organizations: 4,
+        customers: 25,
+        tickets: 40,
+        fields: 3,
+        textModules: 9,
+        macros: 3,
+      },
     })
     expect(await count(sql`SELECT count(*)::int AS n FROM teams`)).toBe(3)
     expect(
@@ -146,10 +155,109 @@ describe('seedDemo', () => {
     expect(items.every((i) => i.team?.name === 'Technik' || i.team === null)).toBe(true)
   })
 
+  it('defines ticket fields in German and English and fills them on some tickets', async () => {
+    const fields = await rows<{
+      key: string
+      type: string
+      label_de: string
+      label_en: string
+      options: { value: string }[]
+    }>(sql`SELECT key, type, label_de, label_en, options FROM ticket_fields ORDER BY position`)
+    expect(fields.map((f) => [f.key, f.type, f.label_de, f.label_en])).toEqual([
+      ['order_number', 'text', 'Bestellnummer', 'Order number'],
+      ['product', 'select', 'Produkt', 'Product'],
+      ['contract_type', 'select', 'Vertragsart', 'Contract type'],
+    ])
+    expect(fields[1]!.options.map((o) => o.value)).toContain('e_bike')
+    expect(await count(sql`SELECT count(*)::int AS n FROM tickets WHERE fields <> '{}'::jsonb`)).toBe(15)
+    // Every stored value is one the field knows (select values among its options).
+    const unknown = await count(sql`
+      SELECT count(*)::int AS n FROM tickets t, jsonb_each_text(t.fields) v
+        LEFT JOIN ticket_fields f ON f.key = v.key
+       WHERE f.id IS NULL OR (f.type = 'select' AND NOT f.options @> jsonb_build_array(jsonb_build_object('value', v.value)))`)
+    expect(unknown).toBe(0)
+    // The API shows them on the ticket and filters by them.
+    if (!first.seeded) throw new Error('not seeded')
+    const session = await signIn(t.app, `lena.hoffmann@${DEMO_STAFF_DOMAIN}`, first.staffPassword)
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/tickets?field=product:eq:e_bike&limit=100',
+      headers: session.headers,
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    const items = (res.json() as { items: { fields: Record<string, unknown> }[] }).items
+    expect(items.length).toBe(3)
+    expect(items.every((i) => i.fields.product === 'e_bike')).toBe(true)
+  })
+
+  it('has global and team text modules in German and English that fill in for a ticket', async () => {
+    const modules = await rows<{ scope: string; shortcut: string; team: string | null; langs: string[] }>(sql`
+      SELECT m.scope::text AS scope, m.shortcut, tm.name AS team,
+             ARRAY(SELECT jsonb_object_keys(m.variants) ORDER BY 1) AS langs
+        FROM text_modules m LEFT JOIN teams tm ON tm.id = m.team_id ORDER BY m.shortcut`)
+    expect(modules.filter((m) => m.scope === 'global').map((m) => m.shortcut)).toEqual(
+      expect.arrayContaining(['abschluss', 'gruss', 'nochwas', 'wartezeit']),
+    )
+    expect(modules.filter((m) => m.scope === 'team').map((m) => m.team)).toEqual(
+      expect.arrayContaining(['Kundenservice', 'Technik', 'Buchhaltung']),
+    )
+    expect(modules.every((m) => m.langs.join() === 'de,en')).toBe(true)
+    if (!first.seeded) throw new Error('not seeded')
+    const session = await signIn(t.app, `jonas.weber@${DEMO_STAFF_DOMAIN}`, first.staffPassword)
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/text-modules', headers: session.headers })
+    expect(list.statusCode, list.body).toBe(200)
+    const visible =
+      (list.json() as { items?: { shortcut: string }[] }).items ?? (list.json() as { shortcut: string }[])
+    const shortcuts = visible.map((m) => m.shortcut)
+    // Jonas is in customer service: the global modules and his team's, not the workshop's.
+    expect(shortcuts).toEqual(
+      expect.arrayContaining(['gruss', 'wartezeit', 'nochwas', 'abschluss', 'versand']),
+    )
+    expect(shortcuts).not.toContain('werkstatt')
+  })
+
+  it('has macros that ask the customer (pending, with a text module reply) and send a solution', async () => {
+    const macros = await rows<{ name: string; team_ids: string[] }>(
+      sql`SELECT name, team_ids FROM macros ORDER BY name`,
+    )
+    expect(macros.map((m) => m.name)).toEqual(
+      expect.arrayContaining(['Rückfrage an Kunden / Ask customer', 'Lösung senden / Send solution']),
+    )
+    if (!first.seeded) throw new Error('not seeded')
+    const session = await signIn(t.app, `jonas.weber@${DEMO_STAFF_DOMAIN}`, first.staffPassword)
+    const ask = (
+      await rows<{ id: string }>(sql`SELECT id FROM macros WHERE name = 'Rückfrage an Kunden / Ask customer'`)
+    )[0]!
+    const ticket = (
+      await rows<{ id: string; number: number }>(sql`
+        SELECT t.id, t.number FROM tickets t JOIN teams tm ON tm.id = t.team_id
+         WHERE tm.name = 'Kundenservice' AND t.status = 'new' AND t.language = 'de' ORDER BY t.number LIMIT 1`)
+    )[0]!
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/macros/${ask.id}/apply`,
+      headers: session.headers,
+      payload: { ticket: ticket.number },
+    })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ status: 'pending' })
+    const reply = (
+      await rows<{ body: string }>(sql`
+        SELECT body_text AS body FROM interactions WHERE ticket_id = ${ticket.id} AND direction = 'outbound'
+         ORDER BY created_at DESC LIMIT 1`)
+    )[0]!
+    expect(reply.body).toContain(`#${ticket.number}`)
+    expect(reply.body).toContain('Jonas Weber')
+    expect(reply.body).not.toMatch(/\{\{|fehlt\]/)
+  })
+
   it('does nothing when run again', async () => {
     const before = await count(sql`SELECT count(*)::int AS n FROM tickets`)
     expect(await seedDemo(t.ctxAs())).toEqual({ seeded: false })
     expect(await count(sql`SELECT count(*)::int AS n FROM tickets`)).toBe(before)
     expect(await count(sql`SELECT count(*)::int AS n FROM customers`)).toBe(25)
+    expect(await count(sql`SELECT count(*)::int AS n FROM ticket_fields`)).toBe(3)
+    expect(await count(sql`SELECT count(*)::int AS n FROM text_modules`)).toBe(9)
+    expect(await count(sql`SELECT count(*)::int AS n FROM macros`)).toBe(3)
   })
 })

@@ -3,6 +3,10 @@ import {
   AssignTicketInput,
   type Channel,
   type ChannelData,
+  CreateMacroInput,
+  type CreateTextModuleInput,
+  CreateTextModuleInput as CreateTextModuleSchema,
+  CreateTicketFieldInput,
   CreateTicketInput,
   MergeTicketInput,
   type TicketStatus,
@@ -11,11 +15,18 @@ import {
 import { fixedClock } from '../../platform/clock.ts'
 import { type Actor, type Ctx, inTransaction, SYSTEM } from '../../platform/context.ts'
 import { loadActor } from '../auth/index.ts'
+import { createCalendar } from '../calendars/index.ts'
 import { createCustomer, createOrganization, normalizePhone } from '../customers/index.ts'
 import { recordSentEarlier } from '../email/index.ts'
+import { createField } from '../fields/index.ts'
+import { createMacro } from '../macros/index.ts'
 import { createStaff, findStaffByEmail, generatePassword } from '../staff/index.ts'
 import { addMember, createTeam } from '../teams/index.ts'
+import { createTextModule } from '../text-modules/index.ts'
 import { addInteraction, assignTicket, createTicket, mergeTicket, updateTicket } from '../tickets/index.ts'
+
+/** The closing checklist as the demo's agents answer it when they solve (docs/service-standards.md). */
+const DEMO_CLOSING = { askedAnythingElse: true, resolution: 'confirmed' }
 
 /**
  * The demo company: Radwerk Breisgau, an online shop for bicycles, parts and e-bikes with a shop
@@ -235,6 +246,223 @@ const CUSTOMERS = {
   },
 } as const satisfies Record<string, CustomerDef>
 type CustomerKey = keyof typeof CUSTOMERS
+
+/** Custom ticket fields of the shop, in German and English. */
+const FIELDS = [
+  {
+    key: 'order_number',
+    type: 'text',
+    label: { de: 'Bestellnummer', en: 'Order number' },
+    description: {
+      de: 'Nummer aus der Bestellbestätigung (Shop: 100…, Händler: WS-…)',
+      en: 'Number from the order confirmation (shop: 100…, wholesale: WS-…)',
+    },
+  },
+  {
+    key: 'product',
+    type: 'select',
+    label: { de: 'Produkt', en: 'Product' },
+    options: [
+      { value: 'trekkingrad', label: { de: 'Trekkingrad', en: 'Trekking bike' } },
+      { value: 'citybike', label: { de: 'Citybike', en: 'City bike' } },
+      { value: 'e_bike', label: { de: 'E-Bike', en: 'E-bike' } },
+      { value: 'lastenrad', label: { de: 'Lastenrad', en: 'Cargo bike' } },
+      { value: 'kinderrad', label: { de: 'Kinderrad', en: "Children's bike" } },
+      { value: 'ersatzteil', label: { de: 'Ersatzteil', en: 'Spare part' } },
+      { value: 'zubehoer', label: { de: 'Zubehör', en: 'Accessories' } },
+    ],
+  },
+  {
+    key: 'contract_type',
+    type: 'select',
+    label: { de: 'Vertragsart', en: 'Contract type' },
+    options: [
+      { value: 'haendler', label: { de: 'Händlervertrag', en: 'Dealer agreement' } },
+      { value: 'wartungsvertrag', label: { de: 'Wartungsvertrag', en: 'Maintenance contract' } },
+      { value: 'dienstrad_leasing', label: { de: 'Dienstrad-Leasing', en: 'Company bike leasing' } },
+    ],
+  },
+] as const
+
+/** Field values of some demo tickets, by ticket key. */
+const TICKET_FIELDS: Record<string, Record<string, string>> = {
+  T01: { order_number: '100391', product: 'trekkingrad' },
+  T02: { order_number: 'WS-2291', contract_type: 'haendler' },
+  T03: { order_number: '100402' },
+  T04: { product: 'e_bike' },
+  T08: { contract_type: 'dienstrad_leasing' },
+  T12: { order_number: '100517' },
+  T13: { order_number: '100517' },
+  T15: { product: 'lastenrad', contract_type: 'haendler' },
+  T19: { product: 'lastenrad', contract_type: 'wartungsvertrag' },
+  T21: { order_number: '100601' },
+  T26: { product: 'e_bike' },
+  T27: { order_number: '100655' },
+  T29: { product: 'e_bike' },
+  T31: { contract_type: 'dienstrad_leasing' },
+  T36: { product: 'ersatzteil', contract_type: 'wartungsvertrag' },
+}
+
+type ModuleDef = Omit<CreateTextModuleInput, 'teamId' | 'tags'> & { team?: TeamKey; tags?: string[] }
+
+/** Text modules in German and English: global ones for every reply, and one per team. */
+const TEXT_MODULES: ModuleDef[] = [
+  {
+    scope: 'global',
+    shortcut: 'gruss',
+    title: 'Begrüßung / Greeting',
+    tags: ['anfang'],
+    variants: {
+      de: { body: '{{customer.greeting}}\n\nvielen Dank für Ihre Nachricht.' },
+      en: { body: '{{customer.greeting}}\n\nthank you for your message.' },
+    },
+  },
+  {
+    scope: 'global',
+    shortcut: 'wartezeit',
+    title: 'Entschuldigung für die Wartezeit / Sorry for the wait',
+    tags: ['anfang'],
+    variants: {
+      de: {
+        body: '{{customer.greeting}}\n\nbitte entschuldigen Sie, dass Sie auf unsere Antwort warten mussten. Bei uns war in den letzten Tagen viel los.',
+      },
+      en: {
+        body: '{{customer.greeting}}\n\nsorry for keeping you waiting. We have had a lot to do over the past few days.',
+      },
+    },
+  },
+  {
+    scope: 'global',
+    shortcut: 'nochwas',
+    title: 'Noch etwas? / Anything else?',
+    tags: ['abschluss'],
+    variants: {
+      de: {
+        body: 'Kann ich sonst noch etwas für Sie tun? Wenn nicht, schließen wir Ihre Anfrage #{{ticket.number}} in ein paar Tagen.',
+      },
+      en: {
+        body: 'Is there anything else I can do for you? If not, we will close your request #{{ticket.number}} in a few days.',
+      },
+    },
+  },
+  {
+    scope: 'global',
+    shortcut: 'abschluss',
+    title: 'Abschluss / Closing',
+    tags: ['abschluss'],
+    variants: {
+      de: { body: 'Viele Grüße\n{{agent.name}}\nRadwerk Breisgau – {{team.name}}' },
+      en: { body: 'Best regards\n{{agent.name}}\nRadwerk Breisgau – {{team.name}}' },
+    },
+  },
+  {
+    scope: 'global',
+    shortcut: 'rueckfrage',
+    title: 'Rückfrage an Kunden / Question to the customer',
+    tags: ['rueckfrage'],
+    variants: {
+      de: {
+        body: '{{customer.greeting}}\n\ndamit wir Ihre Anfrage #{{ticket.number}} bearbeiten können, brauchen wir noch ein paar Angaben: Ihre Bestellnummer und, wenn es um ein Rad geht, ein Foto der Stelle. Antworten Sie einfach auf diese Nachricht.\n\nViele Grüße\n{{agent.name}}',
+      },
+      en: {
+        body: '{{customer.greeting}}\n\nto work on your request #{{ticket.number}} we need a few more details: your order number and, if it is about a bike, a photo of the spot. Just reply to this message.\n\nBest regards\n{{agent.name}}',
+      },
+    },
+  },
+  {
+    scope: 'global',
+    shortcut: 'loesung',
+    title: 'Lösung senden / Send solution',
+    tags: ['abschluss'],
+    variants: {
+      de: {
+        body: '{{customer.greeting}}\n\nIhr Anliegen zu „{{ticket.subject}}“ ist erledigt. Kann ich sonst noch etwas für Sie tun?\n\nViele Grüße\n{{agent.name}}',
+      },
+      en: {
+        body: '{{customer.greeting}}\n\nyour request about “{{ticket.subject}}” has been taken care of. Is there anything else I can do for you?\n\nBest regards\n{{agent.name}}',
+      },
+    },
+  },
+  {
+    scope: 'team',
+    team: 'service',
+    shortcut: 'versand',
+    title: 'Versandinfo / Shipping update',
+    variants: {
+      de: {
+        body: '{{customer.greeting}}\n\nIhre Bestellung ist unterwegs. Die Sendungsnummer haben wir Ihnen per E-Mail geschickt; die Zustellung dauert meist ein bis zwei Werktage.',
+      },
+      en: {
+        body: '{{customer.greeting}}\n\nyour order is on its way. We have emailed you the tracking number; delivery usually takes one to two working days.',
+      },
+    },
+  },
+  {
+    scope: 'team',
+    team: 'tech',
+    shortcut: 'werkstatt',
+    title: 'Werkstatttermin / Workshop appointment',
+    variants: {
+      de: {
+        body: '{{customer.greeting}}\n\ngerne sehen wir uns das Rad in unserer Werkstatt in Freiburg an. Bringen Sie es an einem Werktag zwischen 9 und 18 Uhr vorbei, ein Termin ist nicht nötig.',
+      },
+      en: {
+        body: '{{customer.greeting}}\n\nwe are happy to look at the bike in our workshop in Freiburg. Bring it in on any working day between 9 am and 6 pm; no appointment needed.',
+      },
+    },
+  },
+  {
+    scope: 'team',
+    team: 'billing',
+    shortcut: 'gutschrift',
+    title: 'Gutschrift erstellt / Credit note issued',
+    variants: {
+      de: {
+        body: '{{customer.greeting}}\n\nwir haben Ihnen eine Gutschrift erstellt. Der Betrag wird in drei bis fünf Werktagen auf Ihr Konto zurücküberwiesen.',
+      },
+      en: {
+        body: '{{customer.greeting}}\n\nwe have issued a credit note. The amount will be back in your account within three to five working days.',
+      },
+    },
+  },
+]
+
+/** Macros, global and for one team; a reply names its text module by shortcut. */
+type MacroDef = {
+  name: string
+  teams?: TeamKey[]
+  actions: (
+    | Exclude<CreateMacroInput['actions'][number], { type: 'reply' | 'team' }>
+    | { type: 'reply'; module: string }
+    | { type: 'team'; team: TeamKey; reason: string }
+  )[]
+}
+const MACROS: MacroDef[] = [
+  {
+    name: 'Rückfrage an Kunden / Ask customer',
+    actions: [
+      { type: 'reply', module: 'rueckfrage' },
+      { type: 'tags', add: ['rueckfrage'], remove: [] },
+      { type: 'status', status: 'pending' },
+    ],
+  },
+  {
+    name: 'Lösung senden / Send solution',
+    actions: [
+      { type: 'reply', module: 'loesung' },
+      { type: 'status', status: 'solved' },
+    ],
+  },
+  {
+    name: 'An die Werkstatt / Hand over to the workshop',
+    teams: ['service'],
+    actions: [
+      { type: 'team', team: 'tech', reason: 'Technische Frage: an die Werkstatt / technical question' },
+      { type: 'assignee', assignee: null },
+      { type: 'note', text: 'Bitte prüfen: technische Frage aus dem Kundenservice.' },
+    ],
+  },
+]
 
 /** One step of a ticket's history, `h` hours after the ticket was opened. */
 type Step = { h: number } & (
@@ -1131,7 +1359,16 @@ export type DemoResult =
       /** The password of every demo staff account (generated per seeding). */
       staffPassword: string
       staffEmails: string[]
-      counts: { teams: number; staff: number; organizations: number; customers: number; tickets: number }
+      counts: {
+        teams: number
+        staff: number
+        organizations: number
+        customers: number
+        tickets: number
+        fields: number
+        textModules: number
+        macros: number
+      }
     }
 
 const channelDataFor = (def: TicketDef, customer: CustomerDef, at: Date): ChannelData | undefined => {
@@ -1176,6 +1413,7 @@ export const seedDemo = (ctx: Ctx): Promise<DemoResult> =>
     for (const [key, team] of Object.entries(TEAMS) as [TeamKey, (typeof TEAMS)[TeamKey]][]) {
       teamIds[key] = (await createTeam(setup, team)).team.id
     }
+    await seedDemoCalendar(setup)
 
     const staffPassword = generatePassword()
     const staffIds = {} as Record<StaffKey, string>
@@ -1202,6 +1440,31 @@ export const seedDemo = (ctx: Ctx): Promise<DemoResult> =>
         actors.set(key, actor)
       }
       return actor
+    }
+
+    // The shop's ticket fields, text modules and macros, set up before the first ticket.
+    for (const field of FIELDS) await createField(setup, CreateTicketFieldInput.parse(field))
+    const lena = { ...setup, actor: await actorOf('lena') }
+    const moduleIds = new Map<string, string>()
+    for (const { team, ...def } of TEXT_MODULES) {
+      // Global ones by the desk itself, the teams' by their supervisor.
+      const input = CreateTextModuleSchema.parse({ ...def, ...(team ? { teamId: teamIds[team] } : {}) })
+      const created = await createTextModule(team ? lena : setup, input)
+      moduleIds.set(def.shortcut, created.module.id)
+    }
+    for (const m of MACROS) {
+      await createMacro(
+        setup,
+        CreateMacroInput.parse({
+          name: m.name,
+          teamIds: (m.teams ?? []).map((k) => teamIds[k]),
+          actions: m.actions.map((a) => {
+            if ('module' in a) return { type: 'reply', textModuleId: moduleIds.get(a.module)! }
+            if ('team' in a) return { type: 'team', teamId: teamIds[a.team], reason: a.reason }
+            return a
+          }),
+        }),
+      )
     }
 
     const orgIds = {} as Record<OrgKey, string>
@@ -1248,6 +1511,7 @@ export const seedDemo = (ctx: Ctx): Promise<DemoResult> =>
             teamId: teamIds[def.team],
             assigneeId: byStaff && def.assignee ? staffIds[def.assignee] : undefined,
             tags: def.tags ?? [],
+            ...(TICKET_FIELDS[def.key] ? { fields: TICKET_FIELDS[def.key] } : {}),
             message: {
               text: def.text,
               direction: 'inbound',
@@ -1286,7 +1550,12 @@ export const seedDemo = (ctx: Ctx): Promise<DemoResult> =>
             const { interactionId } = await addInteraction(
               replyCtx,
               ref(),
-              AddInteractionInput.parse({ kind: 'reply', text: step.reply, status: step.status }),
+              AddInteractionInput.parse({
+                kind: 'reply',
+                text: step.reply,
+                status: step.status,
+                ...(step.status ? { closing: DEMO_CLOSING } : {}),
+              }),
             )
             // The company's earlier mail went out before Tresen: its replies count as delivered.
             if (def.channel === 'email') await recordSentEarlier(replyCtx, interactionId)
@@ -1333,7 +1602,7 @@ export const seedDemo = (ctx: Ctx): Promise<DemoResult> =>
             updateTicket(
               await stepCtx(step.by),
               ref(),
-              UpdateTicketInput.parse({ status: step.status, reason: step.reason }),
+              UpdateTicketInput.parse({ status: step.status, reason: step.reason, closing: DEMO_CLOSING }),
             )
         }
         actions.push({ at: when, order: actions.length, run })
@@ -1352,6 +1621,45 @@ export const seedDemo = (ctx: Ctx): Promise<DemoResult> =>
         organizations: Object.keys(ORGANIZATIONS).length,
         customers: Object.keys(CUSTOMERS).length,
         tickets: TICKETS.length,
+        fields: FIELDS.length,
+        textModules: TEXT_MODULES.length,
+        macros: MACROS.length,
       },
     }
   })
+
+// ---------- business hours (calendars) ----------
+
+/**
+ * The shop's default calendar: Freiburg is in Baden-Württemberg, so its public holidays close the
+ * desk; Saturdays the shop and the desk are open in the morning; 24 and 31 December are short days.
+ */
+const seedDemoCalendar = async (setup: Ctx) => {
+  const office = [{ from: '08:00', to: '18:00' }]
+  const year = setup.clock.now().getUTCFullYear()
+  const shortDays = [year, year + 1].flatMap((y) =>
+    [`${y}-12-24`, `${y}-12-31`].flatMap((date) => {
+      const weekday = new Date(`${date}T12:00:00Z`).getUTCDay() // 0 = Sunday
+      if (weekday === 0) return []
+      return [
+        { date, frames: [{ from: weekday === 6 ? '09:00' : '08:00', to: '12:00' }], note: 'Kurzer Tag' },
+      ]
+    }),
+  )
+  await createCalendar(setup, {
+    name: 'Geschäftszeiten Baden-Württemberg',
+    timeZone: 'Europe/Berlin',
+    week: {
+      mon: office,
+      tue: office,
+      wed: office,
+      thu: office,
+      fri: office,
+      sat: [{ from: '09:00', to: '13:00' }],
+      sun: [],
+    },
+    holidays: { country: 'DE', state: 'BW' },
+    exceptions: shortDays,
+    isDefault: true,
+  })
+}

@@ -9,7 +9,7 @@ import { parseDocument, type Tags } from 'yaml'
 import { startTestApp, type TestApp } from '../../../test/harness.ts'
 import type { Clock } from '../../platform/clock.ts'
 import type { Ctx } from '../../platform/context.ts'
-import { htmlToText } from '../../platform/html.ts'
+import { messageHtmlToText } from '../../platform/html-text.ts'
 import { createSecretBox } from '../../platform/secret-box.ts'
 import { attachments, customerEmails, customers, interactions, tickets } from '../../schema.ts'
 import { type IngestOutcome, ingestMessage, LOOP_WINDOW_MS } from './email.ingest.ts'
@@ -183,7 +183,7 @@ const tally = () => {
 }
 
 const preview = (s: string) => JSON.stringify(squash(s).slice(0, 80))
-const storedText = (s: Stored) => `${s.text}\n${htmlToText(s.html ?? '')}`
+const storedText = (s: Stored) => `${s.text}\n${messageHtmlToText(s.html ?? '')}`
 /** What Tresen stores as the text of a message without any. */
 const NO_TEXT = ['', '(no text)', '(ohne Text)']
 
@@ -546,7 +546,7 @@ describe.skipIf(!exists)('email ingestion over the real-world corpus', () => {
               `Zammad found no text, Tresen stored ${preview(have)}`,
             )
           else {
-            const want = squash(htmlToText(expected.body)).slice(0, 40)
+            const want = squash(messageHtmlToText(expected.body)).slice(0, 40)
             checks.body.record(
               rel,
               'body',

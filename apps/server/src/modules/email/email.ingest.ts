@@ -224,7 +224,7 @@ const takeIn = async (
 
   const human = mail.automation.kind === 'human'
   const customerId = known.customer?.customerId ?? (await createCustomer(ctx, mail))
-  const existing = await threadTicket(ctx, mail, customerId)
+  const { ticket: existing, closed } = await threadTicket(ctx, mail, customerId)
   const files: UploadedFile[] = mail.attachments
   const data: EmailData = {
     channel: 'email',
@@ -257,6 +257,7 @@ const takeIn = async (
       subject,
       teamId: channel.teamId,
       language: mail.language,
+      ...(closed ? { followUpOf: { id: closed.id, number: closed.number } } : {}),
     },
   })
   const inboundId = await record({
@@ -290,7 +291,7 @@ const createCustomer = (ctx: Ctx, mail: ParsedEmail) => {
 /**
  * The open ticket a message continues: by the Message-IDs it answers, else by the ticket number in
  * its subject when the sender is that ticket's customer (a number alone is easy to guess). A
- * closed ticket takes no more mail: the message opens a new one.
+ * closed ticket takes no more mail: the message opens a new one, its follow-up (`closed`).
  */
 const threadTicket = async (ctx: Ctx, mail: ParsedEmail, customerId: string) => {
   const refs = [...mail.inReplyTo, ...mail.references.slice().reverse()]
@@ -300,7 +301,8 @@ const threadTicket = async (ctx: Ctx, mail: ParsedEmail, customerId: string) => 
     const byNumber = number ? await intake.lockTicket(ctx, { number }) : undefined
     if (byNumber && byNumber.customerId === customerId) ticket = byNumber
   }
-  return ticket && ticket.status !== 'closed' && !ticket.mergedIntoId ? ticket : undefined
+  if (!ticket || ticket.mergedIntoId) return { ticket: undefined, closed: undefined }
+  return ticket.status === 'closed' ? { ticket: undefined, closed: ticket } : { ticket, closed: undefined }
 }
 
 /** A delivery failure: noted on the ticket of the message that bounced; the address marked as failing. */

@@ -7,6 +7,7 @@ import type { Queryable } from '../../platform/db.ts'
 import type { SecretBox } from '../../platform/secret-box.ts'
 import { readObject } from '../../platform/storage.ts'
 import { customerMail } from '../customers/index.ts'
+import { expectedAnswerOf } from '../promises/index.ts'
 import { eventOf, intake, type OutgoingReply } from '../tickets/index.ts'
 import { normalizeSubject } from './email.classify.ts'
 import { emailAcknowledged, emailContact } from './email.contact.ts'
@@ -268,6 +269,7 @@ const compose = async (ctx: Ctx, outbound: repo.OutboundRow, channel: repo.Chann
       hours: measured ?? hours,
       measured: measured !== null,
       signature: channel.signature[lang],
+      promise: await expectedAnswerOf(ctx, ticket.id),
     })
     return { ...base, subject: oneLine(ack.subject), text: ack.text, html: ack.html }
   }

@@ -5,7 +5,8 @@ import chardet from 'chardet'
 import iconv from 'iconv-lite'
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser'
 import { z } from 'zod'
-import { htmlToText, sanitizeMessageHtml } from '../../platform/html.ts'
+import { sanitizeMessageHtml } from '../../platform/html.ts'
+import { messageHtmlToText } from '../../platform/html-text.ts'
 import {
   type Automation,
   type Bounce,
@@ -302,7 +303,7 @@ const fromParsed = (mail: ParsedMail, warnings: EmailWarning[]): ParsedEmail => 
     if (/<img\b[^>]*\bsrc\s*=\s*["']?https?:/i.test(mail.html)) warnings.push({ code: 'remote_images' })
   }
   let text = (mail.text ?? '').replace(/\r\n?/g, '\n')
-  if (!text.trim() && html) text = htmlToText(html)
+  if (!text.trim() && html) text = messageHtmlToText(html)
   if (text.length > MAX_TEXT) {
     text = text.slice(0, MAX_TEXT)
     warnings.push({ code: 'text_shortened' })

@@ -12,6 +12,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core'
 import { v7 as uuidv7 } from 'uuid'
+import { calendars } from '../calendars/calendars.tables.ts'
 import { teams } from '../teams/teams.tables.ts'
 import { interactions, tickets } from '../tickets/tickets.tables.ts'
 
@@ -24,6 +25,8 @@ export const emailChannels = pgTable(
     address: text().notNull(),
     displayName: text(),
     teamId: uuid().references(() => teams.id),
+    /** The channel's business hours; null: its team's, else the default calendar. */
+    calendarId: uuid().references(() => calendars.id),
     active: boolean().notNull().default(true),
     imapHost: text(),
     imapPort: integer(),

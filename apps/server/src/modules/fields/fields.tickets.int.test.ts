@@ -309,6 +309,7 @@ describe('required custom fields', () => {
       const solved = await api('PATCH', `/tickets/${b.number}`, agent.headers, {
         status: 'solved',
         fields: { cause: 'bug', customer_told: true },
+        closing: { askedAnythingElse: true, resolution: 'confirmed' },
       })
       expect(solved.statusCode, solved.body).toBe(200)
       expect(solved.json()).toMatchObject({ status: 'solved', fields: { cause: 'bug', customer_told: true } })
@@ -318,6 +319,7 @@ describe('required custom fields', () => {
         teamId: teamB.id,
         status: 'solved',
         fields: { cause: 'user', customer_told: true },
+        closing: { askedAnythingElse: true, resolution: 'confirmed' },
       })
       expect(solvedOpen.statusCode, solvedOpen.body).toBe(201)
 
@@ -328,6 +330,7 @@ describe('required custom fields', () => {
         kind: 'reply',
         text: 'Erledigt.',
         status: 'solved',
+        closing: { askedAnythingElse: true, resolution: 'confirmed' },
       })
       expect(replied.statusCode, replied.body).toBe(201)
       expect(replied.json().status).toBe('solved')
@@ -345,7 +348,12 @@ describe('required custom fields', () => {
     ).toBe(400)
     await api('PATCH', `/ticket-fields/${f.id}`, admin.headers, { archived: true })
     expect(
-      (await api('PATCH', `/tickets/${ticket.number}`, agent.headers, { status: 'solved' })).statusCode,
+      (
+        await api('PATCH', `/tickets/${ticket.number}`, agent.headers, {
+          status: 'solved',
+          closing: { askedAnythingElse: true, resolution: 'confirmed' },
+        })
+      ).statusCode,
     ).toBe(200)
   })
 })

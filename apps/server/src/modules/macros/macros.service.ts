@@ -149,6 +149,8 @@ export const applyMacro = (ctx: Ctx, id: string, input: ApplyMacroInput) =>
           : {}),
         ...(priority ? { priority: priority.priority } : {}),
         ...(status ? { status: status.status } : {}),
+        // A macro that solves passes the checklist like any solve: the answers come with the apply.
+        ...(input.closing ? { closing: input.closing } : {}),
       })
     }
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { index, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { v7 as uuidv7 } from 'uuid'
+import { calendars } from '../calendars/calendars.tables.ts'
 import { staffUsers } from '../staff/staff.tables.ts'
 
 export const teamRole = pgEnum('team_role', ['member', 'supervisor'])
@@ -11,6 +12,8 @@ export const teams = pgTable(
     id: uuid().primaryKey().$defaultFn(uuidv7),
     name: text().notNull(),
     description: text().notNull().default(''),
+    /** The team's business hours; null: the default calendar. */
+    calendarId: uuid().references(() => calendars.id),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     archivedAt: timestamp({ withTimezone: true }),

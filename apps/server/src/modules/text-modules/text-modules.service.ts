@@ -60,13 +60,16 @@ export const getTextModule = async (ctx: Ctx, id: string) => {
   return row
 }
 
-/** Creates a module: anyone a personal one, a team's supervisors a team one, admins any. */
+/**
+ * Creates a module: anyone a personal one, a team's supervisors a team one, admins any. The desk
+ * itself (the demo data, set-up) may create team and global ones, without an author.
+ */
 export const createTextModule = (ctx: Ctx, input: CreateTextModuleInput) =>
   inTransaction(ctx, async (ctx) => {
-    const actor = staffOnly(ctx)
+    const actor = input.scope === 'personal' ? staffOnly(ctx) : ctx.actor
     const scope: ModuleScope = {
       scope: input.scope,
-      ownerId: input.scope === 'personal' ? actor.id : null,
+      ownerId: input.scope === 'personal' && actor.kind === 'staff' ? actor.id : null,
       teamId: input.scope === 'team' ? (input.teamId ?? null) : null,
     }
     if (scope.teamId && !(await repo.teamExists(ctx.db, scope.teamId))) {
@@ -80,7 +83,7 @@ export const createTextModule = (ctx: Ctx, input: CreateTextModuleInput) =>
       title: input.title,
       tags: [...new Set(input.tags)],
       variants: input.variants,
-      createdById: actor.id,
+      createdById: actor.kind === 'staff' ? actor.id : null,
       createdAt: now,
       updatedAt: now,
     })

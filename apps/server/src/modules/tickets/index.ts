@@ -6,6 +6,8 @@ export {
   type OutgoingReply,
   registerChannel,
 } from './tickets.channels.ts'
+/** Wires the closing checklist into every solve (the closing module's, at boot). */
+export { type CloseCheck, type ClosingRules, registerClosingRules } from './tickets.closing.ts'
 /** The typed events of a ticket's life, for subscribers of other modules. */
 export * as ticketEvents from './tickets.events.ts'
 export { ticketEventKinds } from './tickets.events.ts'
@@ -13,7 +15,8 @@ export { type Contact, intake, type RecordedContact } from './tickets.intake.ts'
 export { ticketJobs } from './tickets.jobs.ts'
 /** Whether an actor may see a ticket with this team and assignee (the in-memory form of the visibility rule). */
 export { canSee, type TicketScope } from './tickets.policy.ts'
-export { CONTENT_LIMIT, type TicketRow } from './tickets.repository.ts'
+/** The promises module keeps a ticket's due time and worst promise state on it (one statement). */
+export { CONTENT_LIMIT, setPromiseSummary, type TicketRow } from './tickets.repository.ts'
 export { addTicketRule, type TicketRule } from './tickets.rules.ts'
 export {
   addInteraction,
@@ -25,6 +28,7 @@ export {
   getTicketDetail,
   listTickets,
   mergeTicket,
+  providePromises,
   returnTicketsToQueue,
   type TicketRef,
   type UploadedFile,

@@ -1,5 +1,6 @@
 import {
   Channel,
+  ClosingAnswer,
   Direction,
   FieldKey,
   FieldValue,
@@ -63,6 +64,25 @@ export const fieldsChanged = defineEvent(
     .refine((v) => Object.keys(v).length > 0, 'at least one field changes'),
 )
 
+/** The closing checklist was answered with a solve (or a close by staff): the answers as stored. */
+export const closingAnswered = defineEvent(
+  'ticket.closing_answered',
+  z.object({
+    checklist: change(z.array(ClosingAnswer).nullable()),
+    followUp: change(z.boolean().nullable()),
+  }),
+)
+/** On a closed ticket: the customer wrote again and a new ticket (its number) continues it. */
+export const followUpOpened = defineEvent(
+  'ticket.follow_up_opened',
+  z.object({ followUp: change(z.number().int().nullable()) }),
+)
+/** On the new ticket: it continues the closed ticket with this number. */
+export const followUpOf = defineEvent(
+  'ticket.follow_up_of',
+  z.object({ followUpOf: change(z.number().int().nullable()) }),
+)
+
 /** A message, call, chat, visit or note was added to the ticket. */
 export const interactionAdded = defineEvent(
   'interaction.added',
@@ -97,6 +117,9 @@ export const ticketEventKinds = [
   ticketMerged,
   ticketMergedInto,
   fieldsChanged,
+  closingAnswered,
+  followUpOpened,
+  followUpOf,
   interactionAdded,
   contactUpdated,
 ]

@@ -182,7 +182,10 @@ describe('tickets', () => {
     const leaving = await t.buildStaff({ teams: [{ teamId: teamA.id }], name: 'Lea Leaving' })
     const open = await t.buildTicket({ teamId: teamA.id, assigneeId: leaving.id })
     const solved = await t.buildTicket({ teamId: teamA.id, assigneeId: leaving.id })
-    await api('PATCH', `/tickets/${solved.id}`, leaving.headers, { status: 'solved' })
+    await api('PATCH', `/tickets/${solved.id}`, leaving.headers, {
+      status: 'solved',
+      closing: { askedAnythingElse: true, resolution: 'confirmed' },
+    })
     const res = await api('PATCH', `/users/${leaving.id}`, admin.headers, { active: false })
     expect(res.statusCode).toBe(200)
     const back = (await api('GET', `/tickets/${open.id}`, agentA2.headers)).json()
@@ -237,7 +240,10 @@ describe('tickets', () => {
       'ticket.priority_changed',
       'ticket.tags_changed',
     ])
-    const solved = await api('PATCH', `/tickets/${ticket.id}`, agentA.headers, { status: 'solved' })
+    const solved = await api('PATCH', `/tickets/${ticket.id}`, agentA.headers, {
+      status: 'solved',
+      closing: { askedAnythingElse: true, resolution: 'confirmed' },
+    })
     expect(solved.json().solvedAt).not.toBeNull()
     const same = await api('PATCH', `/tickets/${ticket.id}`, agentA.headers, { status: 'solved' })
     expect(same.json().timeline).toHaveLength(solved.json().timeline.length)
@@ -261,7 +267,10 @@ describe('tickets', () => {
     expect(note.json().timeline.find((e: { channel?: string }) => e.channel === 'note')).toMatchObject({
       direction: 'internal',
     })
-    await api('PATCH', `/tickets/${ticket.id}`, agentA.headers, { status: 'solved' })
+    await api('PATCH', `/tickets/${ticket.id}`, agentA.headers, {
+      status: 'solved',
+      closing: { askedAnythingElse: true, resolution: 'confirmed' },
+    })
     const again = await api('POST', `/tickets/${ticket.id}/interactions`, agentA.headers, {
       kind: 'inbound',
       text: 'Es geht immer noch nicht.',
@@ -460,6 +469,7 @@ describe('tickets', () => {
           customerId: customer.id,
           teamId: teamA.id,
           status: 'solved',
+          closing: { askedAnythingElse: true, resolution: 'confirmed' },
           message: { text: 'Danke' },
         },
       ],

@@ -30,7 +30,13 @@ export type Contact<D extends ContactData> = {
    * an id (locked here); without it the contact opens a new ticket with `opens`.
    */
   ticket?: repo.TicketRow | { id: string }
-  opens: { subject: string; teamId: string | null; language: Language }
+  opens: {
+    subject: string
+    teamId: string | null
+    language: Language
+    /** The closed ticket the customer wrote to: the new ticket is its follow-up, linked both ways. */
+    followUpOf?: { id: string; number: number }
+  }
 }
 
 export type RecordedContact = {
@@ -123,6 +129,7 @@ export const intake = {
           threadKey,
           channelData,
           automated,
+          ...(contact.opens.followUpOf ? { followUpOf: contact.opens.followUpOf } : {}),
         },
       )
       return {
@@ -157,6 +164,13 @@ export const intake = {
   recordEvent: async (ctx: Ctx, event: DomainEvent) => {
     await repo.insertEvents(ctx.db, timelineRows([event]))
     await recorded(ctx, [event])
+  },
+
+  /** Several such events at once (one statement for their timeline rows), by the desk or a module. */
+  recordEvents: async (ctx: Ctx, events: readonly DomainEvent[]) => {
+    if (events.length === 0) return
+    await repo.insertEvents(ctx.db, timelineRows(events))
+    await recorded(ctx, events)
   },
 
   /** The channel's contacts on a ticket, oldest first, with their keys: the thread a reply continues. */

@@ -21,6 +21,8 @@ export const presentTicket = (row: repo.TicketWithNames): Ticket => {
     customer: { id: t.customerId, name: row.customerName },
     mergedInto:
       t.mergedIntoId && row.mergedIntoNumber ? { id: t.mergedIntoId, number: row.mergedIntoNumber } : null,
+    followUpOf:
+      t.followUpOfId && row.followUpOfNumber ? { id: t.followUpOfId, number: row.followUpOfNumber } : null,
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
     solvedAt: t.solvedAt?.toISOString() ?? null,
@@ -28,6 +30,7 @@ export const presentTicket = (row: repo.TicketWithNames): Ticket => {
     waitingSince: t.waitingSince?.toISOString() ?? null,
     firstResponseAt: t.firstResponseAt?.toISOString() ?? null,
     fields: t.fields ?? {},
+    promise: t.promiseState ? { state: t.promiseState, dueAt: t.promiseDueAt?.toISOString() ?? null } : null,
   }
 }
 
@@ -78,6 +81,7 @@ export const presentDetail = (
   interactionRows: InteractionRow[],
   eventRows: EventRow[],
   files: AttachmentRow[],
+  promises: TicketDetail['promises'] = [],
 ): TicketDetail => {
   const byInteraction = new Map<string, AttachmentRow[]>()
   for (const f of files)
@@ -88,5 +92,5 @@ export const presentDetail = (
   ].sort(
     (a, b) => a.createdAt.localeCompare(b.createdAt) || (a.kind === b.kind ? 0 : a.kind === 'event' ? 1 : -1),
   )
-  return { ...presentTicket(row), timeline }
+  return { ...presentTicket(row), timeline, closing: row.ticket.closing ?? null, promises }
 }

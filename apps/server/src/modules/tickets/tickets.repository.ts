@@ -23,6 +23,7 @@ export type NewInteraction = typeof interactions.$inferInsert
 export type NewEvent = typeof ticketEvents.$inferInsert
 
 const mergedTarget = alias(tickets, 'merged_target')
+const followUpOrigin = alias(tickets, 'follow_up_origin')
 
 /** A ticket with the names a presenter needs. */
 const ticketWithNames = (db: Queryable) =>
@@ -33,12 +34,14 @@ const ticketWithNames = (db: Queryable) =>
       assigneeName: staffUsers.name,
       customerName: customers.name,
       mergedIntoNumber: mergedTarget.number,
+      followUpOfNumber: followUpOrigin.number,
     })
     .from(tickets)
     .leftJoin(teams, eq(teams.id, tickets.teamId))
     .leftJoin(staffUsers, eq(staffUsers.id, tickets.assigneeId))
     .innerJoin(customers, eq(customers.id, tickets.customerId))
     .leftJoin(mergedTarget, eq(mergedTarget.id, tickets.mergedIntoId))
+    .leftJoin(followUpOrigin, eq(followUpOrigin.id, tickets.followUpOfId))
 
 export type TicketWithNames = Awaited<ReturnType<ReturnType<typeof ticketWithNames>['execute']>>[number]
 
@@ -423,7 +426,9 @@ export type ListFilter = {
   searchPlan?: 'collect' | 'walk'
   /** How many tickets of the list a walk reads at most (SEARCH_WALK_BUDGET unless tests say). */
   walkBudget?: number
-  sort: 'updated' | 'created' | 'waiting'
+  sort: 'updated' | 'created' | 'waiting' | 'due'
+  /** Only tickets whose worst open promise is in one of these states. */
+  promiseStates?: NonNullable<TicketRow['promiseState']>[]
   limit: number
   /** The sort key and id of the last row of the previous page; `at` is null only for 'waiting'. */
   after?: { at: Date | null; id: string }
@@ -436,11 +441,19 @@ export type ListFilter = {
  */
 const waitingKey = sql`coalesce(${tickets.waitingSince}, 'infinity'::timestamptz)`
 
+/** The 'due' order: the next promise due first (breached ones are past due), none last. */
+const dueKey = sql`coalesce(${tickets.promiseDueAt}, 'infinity'::timestamptz)`
+
+/** The ascending sort key of the 'waiting' and 'due' orders; undefined for the newest-first ones. */
+const ascKeyOf = (f: Pick<ListFilter, 'sort'>) =>
+  f.sort === 'waiting' ? waitingKey : f.sort === 'due' ? dueKey : undefined
+
 const afterCursor = (f: ListFilter, sortCol: typeof tickets.updatedAt | typeof tickets.createdAt) => {
   if (!f.after) return undefined
-  if (f.sort === 'waiting') {
+  const ascKey = ascKeyOf(f)
+  if (ascKey) {
     const at = f.after.at ? f.after.at.toISOString() : 'infinity'
-    return sql`(${waitingKey}, ${tickets.id}) > (${at}::timestamptz, ${f.after.id}::uuid)`
+    return sql`(${ascKey}, ${tickets.id}) > (${at}::timestamptz, ${f.after.id}::uuid)`
   }
   return sql`(${sortCol}, ${tickets.id}) < (${f.after.at?.toISOString() ?? 'infinity'}::timestamptz, ${f.after.id}::uuid)`
 }
@@ -511,6 +524,7 @@ const listConds = (actor: Actor, f: ListFilter): (SQL | undefined)[] => {
         : undefined,
     f.customerId ? eq(tickets.customerId, f.customerId) : undefined,
     f.tag ? sql`${tickets.tags} @> ARRAY[${f.tag}]::text[]` : undefined,
+    f.promiseStates?.length ? inArray(tickets.promiseState, f.promiseStates) : undefined,
     ...(f.fieldPlan ? [] : (f.fields ?? []).map((c) => fieldCondition(c))),
     afterCursor(f, sortCol),
   ]
@@ -518,16 +532,19 @@ const listConds = (actor: Actor, f: ListFilter): (SQL | undefined)[] => {
 
 const listOrder = (f: ListFilter) => {
   const sortCol = f.sort === 'created' ? tickets.createdAt : tickets.updatedAt
-  return f.sort === 'waiting' ? [asc(waitingKey), asc(tickets.id)] : [desc(sortCol), desc(tickets.id)]
+  const ascKey = ascKeyOf(f)
+  return ascKey ? [asc(ascKey), asc(tickets.id)] : [desc(sortCol), desc(tickets.id)]
 }
 
 /** The list order on the walk's candidate rows. */
 const candidateOrder = (f: ListFilter) =>
   f.sort === 'waiting'
     ? sql`coalesce(cand.waiting_since, 'infinity'::timestamptz), cand.id`
-    : f.sort === 'created'
-      ? sql`cand.created_at DESC, cand.id DESC`
-      : sql`cand.updated_at DESC, cand.id DESC`
+    : f.sort === 'due'
+      ? sql`coalesce(cand.promise_due_at, 'infinity'::timestamptz), cand.id`
+      : f.sort === 'created'
+        ? sql`cand.created_at DESC, cand.id DESC`
+        : sql`cand.updated_at DESC, cand.id DESC`
 
 /**
  * The newest SEARCH_WALK_BUDGET tickets of the list (without the text condition), checked against
@@ -542,6 +559,7 @@ const walkedHits = (db: Queryable, actor: Actor, f: ListFilter & { q: string }) 
       updatedAt: tickets.updatedAt,
       createdAt: tickets.createdAt,
       waitingSince: tickets.waitingSince,
+      promiseDueAt: tickets.promiseDueAt,
     })
     .from(tickets)
     .where(where(...listConds(actor, f)))
@@ -566,6 +584,7 @@ const fieldHits = (db: Queryable, actor: Actor, f: ListFilter & { fields: FieldC
       updatedAt: tickets.updatedAt,
       createdAt: tickets.createdAt,
       waitingSince: tickets.waitingSince,
+      promiseDueAt: tickets.promiseDueAt,
     })
     .from(tickets)
     .where(where(...listConds(actor, f)))
@@ -813,3 +832,20 @@ export const attachmentsOfInteraction = (db: Queryable, interactionId: string) =
     .from(attachments)
     .where(eq(attachments.interactionId, interactionId))
     .orderBy(asc(attachments.createdAt), asc(attachments.id))
+
+/**
+ * Sets the earliest due time and worst state of tickets' open promises (the promises module
+ * computes them), in one statement; neither `updated_at` nor the version moves.
+ */
+export const setPromiseSummary = async (
+  db: Queryable,
+  rows: readonly { ticketId: string; dueAt: Date | null; state: TicketRow['promiseState'] }[],
+) => {
+  if (rows.length === 0) return
+  await db.execute(sql`UPDATE tickets SET promise_due_at = s.due_at::timestamptz, promise_state = s.state
+    FROM jsonb_to_recordset(${JSON.stringify(
+      rows.map((r) => ({ id: r.ticketId, due_at: r.dueAt?.toISOString() ?? null, state: r.state })),
+    )}::jsonb) AS s(id uuid, due_at text, state text)
+    WHERE tickets.id = s.id
+      AND (tickets.promise_due_at IS DISTINCT FROM s.due_at::timestamptz OR tickets.promise_state IS DISTINCT FROM s.state)`)
+}

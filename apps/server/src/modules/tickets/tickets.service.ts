@@ -3,6 +3,7 @@ import type {
   AssignTicketInput,
   CreateTicketInput,
   MergeTicketInput,
+  TicketDetail,
   TicketQuery,
   UpdateTicketInput,
 } from '@tresen/contract'
@@ -13,11 +14,15 @@ import { type Ctx, inTransaction, SYSTEM } from '../../platform/context.ts'
 import { type DomainEvent, deskEvents, type EventDefinition, newEvent } from '../../platform/domain-events.ts'
 import { AppError } from '../../platform/errors.ts'
 import { publishEvent } from '../../platform/events.ts'
-import { htmlToText, sanitizeMessageHtml } from '../../platform/html.ts'
-import { replyHtmlToText } from '../../platform/html-text.ts'
+import { sanitizeMessageHtml } from '../../platform/html.ts'
+import { messageHtmlToText } from '../../platform/html-text.ts'
 import { deliverReply } from './tickets.channels.ts'
+import { answerChecklist, autoCloseDays } from './tickets.closing.ts'
 import {
+  closingAnswered,
   fieldsChanged,
+  followUpOf,
+  followUpOpened,
   interactionAdded,
   languageChanged,
   priorityChanged,
@@ -85,7 +90,7 @@ const deskEvent = (ctx: Ctx, type: string, ticket: EventTicket, before?: EventTi
 
 const messageBody = (text: string | undefined, html: string | undefined) => {
   const safeHtml = html ? sanitizeMessageHtml(html) : null
-  const bodyText = text?.trim() ? text : safeHtml ? htmlToText(safeHtml) : ''
+  const bodyText = text?.trim() ? text : safeHtml ? messageHtmlToText(safeHtml) : ''
   return { bodyText, bodyHtml: safeHtml }
 }
 
@@ -96,7 +101,7 @@ const messageBody = (text: string | undefined, html: string | undefined) => {
 const staffBody = (input: Pick<AddInteractionInput, 'text' | 'html'>) => {
   if (!input.html?.trim()) return messageBody(input.text, undefined)
   const bodyHtml = sanitizeMessageHtml(input.html)
-  return { bodyText: replyHtmlToText(bodyHtml), bodyHtml }
+  return { bodyText: messageHtmlToText(bodyHtml), bodyHtml }
 }
 
 /** A reply still showing a text module's mark for a missing value ("[Kundenname fehlt]") is not sent. */
@@ -171,6 +176,8 @@ export type FirstContact = {
   threadKey: string | null
   channelData: repo.NewInteraction['channelData']
   automated: boolean
+  /** The closed ticket the customer wrote to: the new ticket continues it (linked both ways). */
+  followUpOf?: { id: string; number: number }
 }
 
 /**
@@ -264,6 +271,10 @@ export const openTicket = (
           first: true,
         }),
       )
+    const answered = await answerChecklist(ctx, events, input.closing)
+    if (answered) events.push(eventOf(ctx, closingAnswered, id, answered.data))
+    const origin = contact?.followUpOf
+    if (origin) events.push(eventOf(ctx, followUpOf, id, { followUpOf: { from: null, to: origin.number } }))
     const times = timeFigures(
       { status: 'new', solvedAt: null, closedAt: null, waitingSince: null, firstResponseAt: null },
       events,
@@ -282,6 +293,8 @@ export const openTicket = (
       language,
       tags: [...new Set(input.tags)],
       fields: fieldSet && Object.keys(fieldSet.values).length > 0 ? fieldSet.values : undefined,
+      ...(answered ? { closing: answered.closing } : {}),
+      ...(origin ? { followUpOfId: origin.id } : {}),
       createdAt: now,
       updatedAt: now,
       solvedAt: times.solvedAt,
@@ -297,11 +310,17 @@ export const openTicket = (
       event: deskEvent(ctx, 'ticket.created', { ...ticket, number: 0 }),
     })
     if (interaction) await storeFiles(ctx, ticket.id, interaction.id, files, now)
+    if (origin) {
+      // The closed ticket learns which ticket continues it (its number exists only now).
+      const opened = eventOf(ctx, followUpOpened, origin.id, { followUp: { from: null, to: number } })
+      await repo.insertEvents(ctx.db, timelineRows([opened]))
+      events.push(opened)
+    }
     await recorded(ctx, events)
     // Everything the new ticket's page shows was just written or looked up: its detail needs no
     // read (none of a channel's tickets, nor one with files, answers with it).
     const detail =
-      scope && files.length === 0
+      scope && files.length === 0 && !answered
         ? presentDetail(
             {
               ticket: {
@@ -314,11 +333,16 @@ export const openTicket = (
                 waitingSince: ticket.waitingSince ?? null,
                 firstResponseAt: ticket.firstResponseAt ?? null,
                 fields: ticket.fields ?? {},
+                followUpOfId: null,
+                closing: ticket.closing ?? null,
+                promiseDueAt: null,
+                promiseState: null,
               },
               teamName: scope.teamName,
               assigneeName: ticket.assigneeId ? scope.assigneeName : null,
               customerName: scope.customer!.name,
               mergedIntoNumber: null,
+              followUpOfNumber: null,
             },
             interaction
               ? [
@@ -374,6 +398,7 @@ export const openTicket = (
                 : []),
             ],
             [],
+            await promisesOf(ctx, id),
           )
         : undefined
     return { id: ticket.id, number, interactionId: interaction?.id ?? null, detail }
@@ -469,6 +494,11 @@ export const updateTicket = (ctx: Ctx, ref: TicketRef, input: UpdateTicketInput)
     const all = applyRules(ticket, events)
     if (closesTicket(all))
       checkRequired(defs ?? (await definitions(ctx)), ticket.teamId, set.fields ?? ticket.fields)
+    const answered = await answerChecklist(ctx, all, input.closing)
+    if (answered) {
+      set.closing = answered.closing
+      all.push(eventOf(ctx, closingAnswered, ticket.id, answered.data, input.reason))
+    }
     const updated = await repo.updateTicket(ctx.db, ticket.id, {
       ...set,
       ...timeFigures(ticket, all, now),
@@ -634,7 +664,13 @@ export const appendContact = async (
     own.push(eventOf(ctx, statusChanged, ticket.id, { status: { from: ticket.status, to: input.status } }))
   const events = applyRules(ticket, own)
   if (closesTicket(events)) checkRequired(await definitions(ctx), ticket.teamId, ticket.fields)
-  const set: Partial<repo.TicketRow> = { updatedAt: now, ...timeFigures(ticket, events, now) }
+  const answered = await answerChecklist(ctx, events, input.closing)
+  if (answered) events.push(eventOf(ctx, closingAnswered, ticket.id, answered.data))
+  const set: Partial<repo.TicketRow> = {
+    updatedAt: now,
+    ...timeFigures(ticket, events, now),
+    ...(answered ? { closing: answered.closing } : {}),
+  }
   // The row is locked: the ticket after this statement is the one before with `set` applied.
   const updated: repo.TicketRow = { ...ticket, ...set, version: ticket.version + 1 }
   await repo.appendInteraction(ctx.db, {
@@ -728,7 +764,7 @@ export const getTicketDetail = async (ctx: Ctx, ref: TicketRef, opts: { afterOwn
     // One round of prepared reads; a ticket the actor may not see is as missing as one that is not.
     const read = await repo.readDetailOnPool(ctx.db, id)
     if (!read.row || !canSee(actor, read.row.ticket)) throw notFound()
-    return presentDetail(read.row, read.interactions, read.events, read.files)
+    return presentDetail(read.row, read.interactions, read.events, read.files, await promisesOf(ctx, id))
   }
   const row = await repo.findVisibleWithNames(ctx.db, actor, id)
   if (!row) throw notFound()
@@ -736,7 +772,14 @@ export const getTicketDetail = async (ctx: Ctx, ref: TicketRef, opts: { afterOwn
   const interactions = await repo.interactionsOf(ctx.db, row.ticket.id)
   const events = await repo.eventsOf(ctx.db, row.ticket.id)
   const files = await repo.attachmentsOfTicket(ctx.db, row.ticket.id)
-  return presentDetail(row, interactions, events, files)
+  return presentDetail(row, interactions, events, files, await promisesOf(ctx, row.ticket.id))
+}
+
+/** Who tells a ticket's promises with their figures (the promises module, wired at boot). */
+type PromisesProvider = (ctx: Ctx, ticketId: string) => Promise<TicketDetail['promises']>
+let promisesOf: PromisesProvider = async () => []
+export const providePromises = (provider: PromisesProvider) => {
+  promisesOf = provider
 }
 
 /** A page cursor: the sort key and id of the last row shown (the key is null for a ticket nothing waits on). */
@@ -746,7 +789,7 @@ const decodeCursor = (cursor: string, sort: TicketQuery['sort']) => {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown]
     if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('bad cursor')
-    if (at === null && sort === 'waiting') return { at: null, id }
+    if (at === null && (sort === 'waiting' || sort === 'due')) return { at: null, id }
     const date = typeof at === 'string' ? new Date(at) : new Date(Number.NaN)
     if (Number.isNaN(date.getTime())) throw new Error('bad cursor')
     return { at: date, id }
@@ -773,6 +816,7 @@ export const listTickets = async (ctx: Ctx, query: TicketQuery, opts: { walkBudg
     assigneeId,
     customerId: query.customerId,
     tag: query.tag,
+    promiseStates: query.promise,
     ...(query.field?.length ? { fields: await fieldConditions(ctx, query.field) } : {}),
     q: query.q,
     sort: query.sort,
@@ -820,7 +864,13 @@ export const listTickets = async (ctx: Ctx, query: TicketQuery, opts: { walkBudg
 }
 
 const sortKey = (ticket: repo.TicketRow, sort: TicketQuery['sort']) =>
-  sort === 'created' ? ticket.createdAt : sort === 'waiting' ? ticket.waitingSince : ticket.updatedAt
+  sort === 'created'
+    ? ticket.createdAt
+    : sort === 'waiting'
+      ? ticket.waitingSince
+      : sort === 'due'
+        ? ticket.promiseDueAt
+        : ticket.updatedAt
 
 /** A ticket's id, team and assignee when the actor may see it; undefined when hidden or missing. */
 export const findVisibleTicketScope = (ctx: Pick<Ctx, 'db' | 'actor'>, id: string) =>
@@ -833,15 +883,13 @@ export const getAttachment = async (ctx: Ctx, id: string) => {
   return { attachment, open: () => ctx.storage.get(attachment.storageKey) }
 }
 
-export const AUTO_CLOSE_DAYS = 7
-
 /**
  * Closes tickets solved more than `days` ago, in batches; a customer who answers within that time
  * reopens the ticket instead. Returns how many were closed.
  */
 export const closeSolvedTickets = (ctx: Ctx, opts: { days?: number; limit?: number } = {}) =>
   inTransaction(ctx, async (ctx) => {
-    const days = opts.days ?? AUTO_CLOSE_DAYS
+    const days = opts.days ?? (await autoCloseDays(ctx))
     const now = ctx.clock.now()
     const due = await repo.lockSolvedBefore(
       ctx.db,

@@ -119,6 +119,18 @@ const cases: [string, Actor, repo.ListFilter][] = [
       limit: 25,
     },
   ],
+  [
+    'inbox-team-due-next',
+    agent,
+    {
+      statuses: open,
+      teamId: agent.kind === 'staff' ? agent.teamIds[0] : '',
+      promiseStates: ['breached', 'warning'],
+      sort: 'due',
+      limit: 25,
+      after: { at: new Date('2026-12-07T09:00:00Z'), id: '0190d5b8-0000-7000-8000-000000000009' },
+    },
+  ],
   ['search-walk', agent, { q: 'Rücksendung', searchPlan: 'walk', sort: 'updated', limit: 25 }],
   ['search-collect', agent, { q: 'Rücksendung', searchPlan: 'collect', sort: 'updated', limit: 25 }],
 ]

@@ -1,4 +1,4 @@
-import type { ChannelDataView, EventCause, TicketFieldValues } from '@tresen/contract'
+import type { ChannelDataView, EventCause, TicketClosing, TicketFieldValues } from '@tresen/contract'
 import { sql } from 'drizzle-orm'
 import {
   bigint,
@@ -65,12 +65,22 @@ export const tickets = pgTable(
     /** When staff first replied publicly. */
     firstResponseAt: timestamp({ withTimezone: true }),
     /**
+     * The earliest due time of its open promises (response targets …) and their worst state,
+     * kept by the promises module whenever one changes; the 'due' sort and the marks read them.
+     */
+    promiseDueAt: timestamp({ withTimezone: true }),
+    promiseState: text().$type<'running' | 'paused' | 'warning' | 'breached'>(),
+    /**
      * The text of every message and note on the ticket, appended as they arrive (capped), so one
      * GIN index answers a search over subject and conversation and combines with the inbox filters.
      */
     content: text().notNull().default(''),
     /** Custom field values by field key (the fields module's definitions say what each may hold). */
     fields: jsonb().$type<TicketFieldValues>().notNull().default(sql`'{}'::jsonb`),
+    /** The closed ticket this one continues (the customer wrote to it after it was closed). */
+    followUpOfId: uuid(),
+    /** The closing checklist as answered at the last solve (docs/service-standards.md). */
+    closing: jsonb().$type<TicketClosing>(),
     search: tsvector().generatedAlwaysAs(
       sql.raw(`to_tsvector(${searchConfigFor('language')}, subject || ' ' || content)`),
     ),
@@ -97,6 +107,13 @@ export const tickets = pgTable(
     index('tickets_open_team_waiting_idx')
       .on(t.teamId, sql`coalesce(${t.waitingSince}, 'infinity'::timestamptz)`, t.id)
       .where(sql`status IN ('new', 'open', 'pending', 'on_hold') AND merged_into_id IS NULL`),
+    // Due next first (breached ones are past due), for all open tickets and per team.
+    index('tickets_open_due_idx')
+      .on(sql`coalesce(${t.promiseDueAt}, 'infinity'::timestamptz)`, t.id)
+      .where(sql`status IN ('new', 'open', 'pending', 'on_hold') AND merged_into_id IS NULL`),
+    index('tickets_open_team_due_idx')
+      .on(t.teamId, sql`coalesce(${t.promiseDueAt}, 'infinity'::timestamptz)`, t.id)
+      .where(sql`status IN ('new', 'open', 'pending', 'on_hold') AND merged_into_id IS NULL`),
     index('tickets_created_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('tickets_status_updated_idx').on(
       t.status,
@@ -119,6 +136,7 @@ export const tickets = pgTable(
     ),
     index('tickets_customer_created_idx').on(t.customerId, t.createdAt.desc().nullsFirst()),
     index('tickets_merged_into_idx').on(t.mergedIntoId).where(sql`merged_into_id IS NOT NULL`),
+    index('tickets_follow_up_of_idx').on(t.followUpOfId).where(sql`follow_up_of_id IS NOT NULL`),
     index('tickets_solved_at_idx').on(t.solvedAt).where(sql`status = 'solved'`),
     index('tickets_tags_idx').using('gin', t.tags),
     // Custom field filters are containment (`fields @> '{"key": value}'`): jsonb_path_ops keeps

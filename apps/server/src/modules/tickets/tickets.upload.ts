@@ -31,7 +31,19 @@ export const readInteractionUpload = async (req: FastifyRequest) => {
       fields[part.fieldname] = part.value
     }
   }
-  const parsed = AddInteractionInput.safeParse(fields)
+  // The closing checklist's answers come as one JSON field (a form has no nested fields).
+  const { closing, ...plain } = fields
+  let answers: unknown
+  if (closing !== undefined) {
+    try {
+      answers = JSON.parse(closing)
+    } catch {
+      throw new AppError('request.invalid', 'The form fields are invalid.', [
+        { pointer: '/body/closing', detail: 'a JSON object of answers' },
+      ])
+    }
+  }
+  const parsed = AddInteractionInput.safeParse(closing === undefined ? plain : { ...plain, closing: answers })
   if (!parsed.success) {
     throw new AppError(
       'request.invalid',

@@ -10,9 +10,10 @@ import { fixedClock } from '../../platform/clock.ts'
 import { eventDeliveries } from '../../platform/domain-events.tables.ts'
 import { deliverDue } from '../../platform/domain-events.ts'
 import { createSecretBox } from '../../platform/secret-box.ts'
+import { startSharedCaches } from '../../platform/shared-cache.ts'
 import { auditRecords } from '../audit/index.ts'
 import { addInteraction, updateTicket } from '../tickets/index.ts'
-import { startWebhookInterest, webhookInterest } from './webhooks.interest.ts'
+import { webhookInterest } from './webhooks.interest.ts'
 import type { Resolver } from './webhooks.net.ts'
 import * as repo from './webhooks.repository.ts'
 import { createWebhook, type WebhooksCtx } from './webhooks.service.ts'
@@ -125,9 +126,10 @@ const fanOutRows = async () => {
 describe('webhook delivery', () => {
   it('writes no fan-out row while no subscription wants the event; hears of changes from every process', async () => {
     const first = once(webhookInterest, 'refreshed')
-    const interest = await startWebhookInterest({
+    const interest = await startSharedCaches({
       db: t.db,
       databaseUrl: t.database.url,
+      caches: [webhookInterest],
       onProblem: (err) => {
         throw err
       },

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm'
+import { v7 as uuidv7 } from 'uuid'
 import type { Queryable } from '../../platform/db.ts'
 import { tickets } from '../tickets/index.ts'
 import { webhookAttempts, webhookDeliveries, webhookSubscriptions } from './webhooks.tables.ts'
@@ -145,21 +146,6 @@ export const claimDue = async (db: Queryable, now: Date, opts: { limit: number; 
       RETURNING d.id, d.subscription_id, d.type, d.payload, d.attempts, d.tries, d.lease`)
   ).rows
 
-export const insertAttempt = (db: Queryable, values: typeof webhookAttempts.$inferInsert) =>
-  db.insert(webhookAttempts).values(values)
-
-/** Records an attempt's outcome, if the caller still holds the lease (else another worker took over). */
-export const settle = (
-  db: Queryable,
-  id: string,
-  lease: string,
-  values: Partial<typeof webhookDeliveries.$inferInsert>,
-) =>
-  db
-    .update(webhookDeliveries)
-    .set({ ...values, lockedUntil: null, lease: null })
-    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.lease, lease)))
-
 /** What a webhook says about a ticket, read after the change committed. */
 export const ticketSnapshot = async (db: Queryable, id: string) => {
   const [row] = await db
@@ -181,4 +167,82 @@ export const ticketSnapshot = async (db: Queryable, id: string) => {
     .from(tickets)
     .where(eq(tickets.id, id))
   return row
+}
+
+/**
+ * Deletes up to `limit` settled deliveries (delivered or failed) whose last settlement and
+ * creation are both before `before`, with their attempts (cascade). Pending ones are never
+ * touched; rows another worker holds are skipped. Returns how many were deleted.
+ */
+export const deleteSettledBefore = async (db: Queryable, before: Date, limit: number) =>
+  (
+    await db.execute<{ id: string }>(sql`DELETE FROM webhook_deliveries
+      WHERE id IN (SELECT id FROM webhook_deliveries
+        WHERE status IN ('delivered', 'failed')
+          AND created_at < ${before.toISOString()}::timestamptz
+          AND coalesce(greatest(delivered_at, failed_at), created_at) < ${before.toISOString()}::timestamptz
+        LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING id`)
+  ).rows.length
+
+/** What follows from an attempt: delivered, failed for good, or tried again at `nextAttemptAt`. */
+export type Settlement =
+  | { status: 'delivered'; deliveredAt: Date }
+  | { status: 'failed'; failedAt: Date }
+  | { status?: undefined; nextAttemptAt: Date }
+
+/** One attempt as the worker made it, under the lease it claimed the delivery with. */
+export type AttemptOutcome = {
+  attempt: {
+    deliveryId: string
+    number: number
+    at: Date
+    statusCode: number | null
+    responseBody: string | null
+    durationMs: number
+    error: string | null
+    lease: string
+  }
+  settlement: Settlement
+}
+
+/**
+ * Records a batch of attempts and settles their deliveries in one statement (one round trip, one
+ * commit). Every attempt is kept; a delivery changes only while its lease is still the one the
+ * attempt was made under (else another worker took it over).
+ */
+export const recordAttempts = async (db: Queryable, outcomes: AttemptOutcome[]) => {
+  if (outcomes.length === 0) return
+  const rows = outcomes.map(({ attempt: a, settlement: s }) => ({
+    id: uuidv7(),
+    delivery_id: a.deliveryId,
+    number: a.number,
+    at: a.at.toISOString(),
+    status_code: a.statusCode,
+    response_body: a.responseBody,
+    duration_ms: a.durationMs,
+    error: a.error,
+    lease: a.lease,
+    status: s.status ?? null,
+    delivered_at: 'deliveredAt' in s ? s.deliveredAt.toISOString() : null,
+    failed_at: 'failedAt' in s ? s.failedAt.toISOString() : null,
+    next_attempt_at: 'nextAttemptAt' in s ? s.nextAttemptAt.toISOString() : null,
+  }))
+  await db.execute(sql`WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(
+        id uuid, delivery_id uuid, number int, at timestamptz, status_code int, response_body text,
+        duration_ms int, error text, lease uuid, status text, delivered_at timestamptz,
+        failed_at timestamptz, next_attempt_at timestamptz)
+    ), attempts AS (
+      INSERT INTO webhook_attempts (id, delivery_id, number, at, status_code, response_body, duration_ms, error)
+      SELECT id, delivery_id, number, at, status_code, response_body, duration_ms, error FROM input
+    )
+    UPDATE webhook_deliveries d SET
+      last_status_code = i.status_code, last_error = i.error,
+      status = coalesce(i.status, d.status),
+      delivered_at = coalesce(i.delivered_at, d.delivered_at),
+      failed_at = coalesce(i.failed_at, d.failed_at),
+      next_attempt_at = coalesce(i.next_attempt_at, d.next_attempt_at),
+      locked_until = NULL, lease = NULL
+    FROM input i WHERE d.id = i.delivery_id AND d.lease = i.lease`)
 }

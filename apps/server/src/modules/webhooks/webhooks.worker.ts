@@ -103,15 +103,24 @@ export const deliverWebhooksDue = async (
   for (const id of new Set(claimed.map((d) => d.subscription_id)))
     subs.set(id, await repo.findSubscription(ctx.db, id))
   // Sent side by side: the claimed batch is done within one request timeout, well inside the lease.
-  await Promise.all(claimed.map((d) => deliverOne(ctx, d, subs.get(d.subscription_id))))
+  // The batch's attempts and outcomes are then recorded in one statement (one commit, not one per
+  // delivery); a worker that dies before it leaves the batch to be sent again once the lease ends.
+  const outcomes = await Promise.all(claimed.map((d) => deliverOne(ctx, d, subs.get(d.subscription_id))))
+  await repo.recordAttempts(
+    ctx.db,
+    outcomes.filter((o) => o !== undefined),
+  )
   return claimed.length
 }
+
+/** PostgreSQL text holds no NUL character; a receiver's answer may. */
+const storable = (text: string | null) => (text === null ? null : text.replaceAll('\u0000', ''))
 
 const deliverOne = async (
   ctx: WebhooksCtx,
   d: repo.ClaimedDelivery,
   sub: repo.SubscriptionRow | undefined,
-) => {
+): Promise<repo.AttemptOutcome | undefined> => {
   const at = ctx.clock.now()
   if (!sub) return // deleted meanwhile: its deliveries went with it
   let result: Awaited<ReturnType<typeof post>>
@@ -145,22 +154,19 @@ const deliverOne = async (
       net: ctx.net,
     })
   }
-  await repo.insertAttempt(ctx.db, {
+  const attempt = {
     deliveryId: d.id,
     number: d.attempts,
     at,
     statusCode: result.statusCode,
-    responseBody: result.body,
+    responseBody: storable(result.body),
     durationMs: result.durationMs,
-    error: result.error,
-  })
+    error: storable(result.error),
+    lease: d.lease,
+  }
   const outcome = outcomeOf(result)
   const after = ctx.clock.now()
-  const common = { lastStatusCode: result.statusCode, lastError: result.error }
-  if (outcome === 'delivered') {
-    await repo.settle(ctx.db, d.id, d.lease, { ...common, status: 'delivered', deliveredAt: after })
-    return
-  }
+  if (outcome === 'delivered') return { attempt, settlement: { status: 'delivered', deliveredAt: after } }
   const final = outcome === 'give_up' || d.tries >= sub.maxAttempts
   ctx.log.warn(
     {
@@ -173,19 +179,14 @@ const deliverOne = async (
     },
     'webhook delivery failed',
   )
-  await repo.settle(
-    ctx.db,
-    d.id,
-    d.lease,
-    final
-      ? { ...common, status: 'failed', failedAt: after }
-      : {
-          ...common,
-          nextAttemptAt: new Date(
-            after.getTime() + retryDelayMs(d.tries, parseRetryAfter(result.retryAfter, after)),
-          ),
-        },
-  )
+  const settlement: repo.Settlement = final
+    ? { status: 'failed', failedAt: after }
+    : {
+        nextAttemptAt: new Date(
+          after.getTime() + retryDelayMs(d.tries, parseRetryAfter(result.retryAfter, after)),
+        ),
+      }
+  return { attempt, settlement }
 }
 
 /** Works webhook deliveries in the background every `pollMs` until stopped (every desk process runs one). */

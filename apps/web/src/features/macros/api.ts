@@ -4,6 +4,7 @@ import type { z } from 'zod'
 import { api } from '../../api/client.ts'
 import { useStoreTicket } from '../../api/queries.ts'
 import type { TicketDetail } from '../../api/types.ts'
+import type { ClosingAnswers } from '../closing/api.ts'
 
 export type Macro = z.infer<typeof c.Macro>
 export type MacroAction = z.input<typeof c.MacroAction>
@@ -29,8 +30,11 @@ export const useMacros = (opts: { manage?: boolean; archived?: boolean } = {}) =
 export const useApplyMacro = (ticketId: string) => {
   const store = useStoreTicket()
   return useMutation({
-    mutationFn: (macroId: string) =>
-      api<TicketDetail>(`/macros/${macroId}/apply`, { method: 'POST', body: { ticket: ticketId } }),
+    mutationFn: ({ macroId, closing }: { macroId: string; closing?: ClosingAnswers }) =>
+      api<TicketDetail>(`/macros/${macroId}/apply`, {
+        method: 'POST',
+        body: { ticket: ticketId, ...(closing ? { closing } : {}) },
+      }),
     onSuccess: store,
   })
 }

@@ -18,17 +18,23 @@ select
   "tickets"."closed_at",
   "tickets"."waiting_since",
   "tickets"."first_response_at",
+  "tickets"."promise_due_at",
+  "tickets"."promise_state",
   "tickets"."fields",
+  "tickets"."follow_up_of_id",
+  "tickets"."closing",
   "teams"."name",
   "staff_users"."name",
   "customers"."name",
-  "merged_target"."number"
+  "merged_target"."number",
+  "follow_up_origin"."number"
 from
   "tickets"
   left join "teams" on "teams"."id" = "tickets"."team_id"
   left join "staff_users" on "staff_users"."id" = "tickets"."assignee_id"
   inner join "customers" on "customers"."id" = "tickets"."customer_id"
   left join "tickets" "merged_target" on "merged_target"."id" = "tickets"."merged_into_id"
+  left join "tickets" "follow_up_origin" on "follow_up_origin"."id" = "tickets"."follow_up_of_id"
 where
   (
     "tickets"."merged_into_id" is null

@@ -1,0 +1,23 @@
+import type { Ctx } from '../../platform/context.ts'
+import type { PromiseRow } from './promises.repository.ts'
+
+/**
+ * A kind of promise and what the desk does when it comes due. Response targets are breached when
+ * due; a scheduled action (a follow-up message) is done and so kept.
+ */
+export type PromiseKind = {
+  kind: string
+  /** Runs in the sweep's transaction when the promise is due; says whether it is now kept or breached. */
+  onDue?: (ctx: Ctx, promise: PromiseRow) => Promise<'met' | 'breached'>
+}
+
+const kinds = new Map<string, PromiseKind>()
+
+export const definePromiseKind = (def: PromiseKind) => {
+  const known = kinds.get(def.kind)
+  if (known && known !== def) throw new Error(`promise kind "${def.kind}" is defined twice`)
+  kinds.set(def.kind, def)
+  return def
+}
+
+export const promiseKind = (kind: string) => kinds.get(kind)
