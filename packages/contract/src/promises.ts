@@ -31,6 +31,11 @@ export const TicketPromise = z.object({
   breachedAt: z.iso.datetime().nullable(),
   metAt: z.iso.datetime().nullable(),
   policyId: Id.nullable(),
+  /**
+   * For a breached promise: whether the first reply after the breach apologised (true/false),
+   * null while no reply followed it. A reply is prompted to apologise while this is null.
+   */
+  apologized: z.boolean().nullable(),
 })
 export type TicketPromise = z.infer<typeof TicketPromise>
 

@@ -267,6 +267,11 @@ export const AddInteractionInput = z.strictObject({
   status: TicketStatus.optional(),
   /** The closing checklist's answers, required when the status solves or closes the ticket. */
   closing: ClosingAnswers.optional(),
+  /**
+   * For a reply while a promise to the customer is broken (a breached response target): whether
+   * the reply apologises and explains. Recorded with the promise; the editor offers the snippet.
+   */
+  apology: z.boolean().optional(),
 })
 export type AddInteractionInput = z.infer<typeof AddInteractionInput>
 

@@ -140,10 +140,15 @@ describe('response targets', () => {
       teamIds: [teamId],
       supervisedTeamIds: [],
     })
-    await addInteraction(asAgent, ticket.id, { kind: 'reply', text: 'Wir kümmern uns darum.' })
+    expect(open(d, 'sla.first_response')).toMatchObject({ apologized: null }) // the editor prompts
+    await addInteraction(asAgent, ticket.id, {
+      kind: 'reply',
+      text: 'Entschuldigen Sie bitte die Wartezeit. Wir kümmern uns darum.',
+      apology: true,
+    })
     d = await detail(ticket.id)
     const first = d.promises.find((p) => p.kind === 'sla.first_response')
-    expect(first).toMatchObject({ state: 'met', breachedAt: '2026-12-07T09:00:00.000Z' })
+    expect(first).toMatchObject({ state: 'met', breachedAt: '2026-12-07T09:00:00.000Z', apologized: true })
     expect(open(d, 'sla.next_response')).toBeUndefined()
     expect(d.promise?.state).toBe('running') // the resolution still runs
   })

@@ -197,12 +197,21 @@ const targetKeyFor = (kind: SlaKind) =>
 
 const { interactionAdded, statusChanged } = ticketEvents
 
-const happeningOf = (event: DomainEvent): { happening: SlaHappening; openedByCustomer?: boolean } | null => {
+const happeningOf = (
+  event: DomainEvent,
+): { happening: SlaHappening; openedByCustomer?: boolean; apology?: boolean } | null => {
   if (event.kind === interactionAdded.kind) {
-    const d = event.data as { direction: string; automated: boolean; first: boolean; channel: string }
+    const d = event.data as {
+      direction: string
+      automated: boolean
+      first: boolean
+      channel: string
+      apology?: boolean
+    }
     if (d.automated || d.direction === 'internal' || d.channel === 'note') return null
     if (d.first) return { happening: { type: 'created' }, openedByCustomer: d.direction === 'inbound' }
-    return { happening: { type: d.direction === 'inbound' ? 'customer_message' : 'public_reply' } }
+    if (d.direction === 'inbound') return { happening: { type: 'customer_message' } }
+    return { happening: { type: 'public_reply' }, apology: d.apology ?? false }
   }
   if (event.kind === statusChanged.kind) {
     const d = event.data as { status: { from: string | null; to: string } }
@@ -220,6 +229,22 @@ export const applySla = async (ctx: Ctx, event: DomainEvent) => {
   const open = (await repo.openOfTicket(ctx.db, facts.id)).filter((p) => isSlaKind(p.kind))
   const policy = matchPolicy(await policies(ctx.db), { ...facts, tags: facts.tags })
   const waiting = facts.firstResponseAt === null && facts.waitingSince !== null
+  // The first reply after a breach: whether it apologised is kept with each breached promise.
+  const apologies =
+    found.apology === undefined
+      ? []
+      : open
+          .filter((p) => p.breachedAt && p.data.apologized === undefined)
+          .map((p) => ({
+            ...p,
+            data: { ...p.data, apologized: found.apology, apologyAt: event.at.toISOString() },
+          }))
+  for (const a of apologies)
+    open.splice(
+      open.findIndex((p) => p.id === a.id),
+      1,
+      a,
+    )
   const steps = slaPlan({
     happening: found.happening,
     status: facts.status,
@@ -237,7 +262,7 @@ export const applySla = async (ctx: Ctx, event: DomainEvent) => {
     repliedBefore: facts.firstResponseAt !== null,
     openedByCustomer: found.openedByCustomer ?? waiting,
   })
-  if (steps.length === 0) return
+  if (steps.length === 0 && apologies.length === 0) return
   const cal = await calendarFor(ctx.db, { teamId: facts.teamId })
   const now = event.at
   const byId = new Map(open.map((p) => [p.id, p]))
@@ -296,7 +321,9 @@ export const applySla = async (ctx: Ctx, event: DomainEvent) => {
     ...(paused.length ? [stateEvent(ctx, promisePaused, facts.id, paused, 'pending')] : []),
     ...(resumed.length ? [stateEvent(ctx, promiseResumed, facts.id, resumed)] : []),
   ]
-  const updated = [...byId.values()].filter((p) => p !== open.find((o) => o.id === p.id))
+  const updated = [...byId.values()].filter(
+    (p) => p !== open.find((o) => o.id === p.id) || apologies.some((a) => a.id === p.id),
+  )
   await persist(ctx, { inserted, updated, events, ticketIds: [facts.id] })
 }
 

@@ -110,7 +110,7 @@ export const savePromises = async (db: Queryable, rows: readonly PromiseRow[]) =
       pause_reason = s.pause_reason, pause_until = s.pause_until::timestamptz, due_at = s.due_at::timestamptz,
       warned_at = s.warned_at::timestamptz, breached_at = s.breached_at::timestamptz,
       met_at = s.met_at::timestamptz, cancelled_at = s.cancelled_at::timestamptz,
-      next_fire_at = s.next_fire_at::timestamptz
+      next_fire_at = s.next_fire_at::timestamptz, data = s.data
     FROM jsonb_to_recordset(${JSON.stringify(
       rows.map((r) => ({
         id: r.id,
@@ -129,10 +129,11 @@ export const savePromises = async (db: Queryable, rows: readonly PromiseRow[]) =
         met_at: iso(r.metAt),
         cancelled_at: iso(r.cancelledAt),
         next_fire_at: iso(r.nextFireAt),
+        data: r.data,
       })),
     )}::jsonb) AS s(id uuid, state text, policy_id text, business boolean, target_ms bigint, warn_at real,
       resumed_at text, consumed_ms bigint, pause_reason text, pause_until text, due_at text, warned_at text,
-      breached_at text, met_at text, cancelled_at text, next_fire_at text)
+      breached_at text, met_at text, cancelled_at text, next_fire_at text, data jsonb)
     WHERE promises.id = s.id`)
 }
 

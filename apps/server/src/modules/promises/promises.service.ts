@@ -329,6 +329,7 @@ export const presentPromises = async (
         breachedAt: iso(p.breachedAt),
         metAt: iso(p.metAt),
         policyId: p.policyId,
+        apologized: p.breachedAt && typeof p.data.apologized === 'boolean' ? p.data.apologized : null,
       } satisfies TicketPromise
     })
     .sort((a, b) => Number(OPEN.has(b.state)) - Number(OPEN.has(a.state)))

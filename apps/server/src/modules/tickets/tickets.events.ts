@@ -94,6 +94,8 @@ export const interactionAdded = defineEvent(
     automated: z.boolean(),
     /** The ticket was new with this message (its first message). */
     first: z.boolean(),
+    /** A reply after a broken promise: whether it apologised (told by the agent's editor). */
+    apology: z.boolean().optional(),
   }),
   { timeline: false },
 )

@@ -658,6 +658,7 @@ export const appendContact = async (
       direction,
       automated: contact?.automated ?? false,
       first: false,
+      ...(input.kind === 'reply' && input.apology !== undefined ? { apology: input.apology } : {}),
     }),
   ]
   if (input.status && input.status !== ticket.status)
