@@ -57,6 +57,8 @@ const INBOX = {
   mine: '/api/v1/tickets?assigneeId=me&status=new,open,pending,on_hold',
   all: '/api/v1/tickets?status=new,open,pending,on_hold',
   team: (teamId: string) => `/api/v1/tickets?teamId=${teamId}&assigneeId=none&status=new,open`,
+  teamDue: (teamId: string) => `/api/v1/tickets?teamId=${teamId}&status=new,open,pending,on_hold&sort=due`,
+  breached: '/api/v1/tickets?status=new,open,pending,on_hold&promise=breached&sort=due',
 }
 
 /** The inbox URLs the deep-page cursors are found for, with the token that sees them. */
@@ -122,6 +124,22 @@ export const buildScenarios = (sample: Sample, tokens: Tokens, deep: DeepCursors
       baseline: 'baseline_select',
       target: p99Below(25, ' (at 1M)'),
       next: fixed(inbox.all.path, inbox.all.token),
+    },
+    {
+      name: 'inbox_team_due',
+      what: "a team's open tickets, the next promise due first (supervisor)",
+      kind: 'read',
+      baseline: 'baseline_select',
+      target: p99Below(25, ' (at 1M)'),
+      next: fixed(INBOX.teamDue(sample.supervisor.teamId), tokens.supervisor),
+    },
+    {
+      name: 'inbox_breached',
+      what: 'all open tickets with a breached promise, due first (admin)',
+      kind: 'read',
+      baseline: 'baseline_select',
+      target: p99Below(25, ' (at 1M)'),
+      next: fixed(INBOX.breached, tokens.admin),
     },
     {
       name: 'inbox_all_open_deep',
