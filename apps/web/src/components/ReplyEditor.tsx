@@ -1,17 +1,28 @@
 import '@mantine/tiptap/styles.css'
 import '../features/text-modules/text-modules.css'
-import { Alert, Button, CloseButton, Group, Paper, SegmentedControl, Stack, Text } from '@mantine/core'
+import {
+  Alert,
+  Button,
+  Checkbox,
+  CloseButton,
+  Group,
+  Paper,
+  SegmentedControl,
+  Stack,
+  Text,
+} from '@mantine/core'
 import { Dropzone } from '@mantine/dropzone'
 import { notifications } from '@mantine/notifications'
 import { RichTextEditor } from '@mantine/tiptap'
-import { IconPaperclip, IconSend } from '@tabler/icons-react'
+import { IconMoodSad, IconPaperclip, IconSend } from '@tabler/icons-react'
+import { useQuery } from '@tanstack/react-query'
 import type { Range } from '@tiptap/core'
 import { useEditor } from '@tiptap/react'
 import StarterKit from '@tiptap/starter-kit'
 import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { AddInteractionInput, TicketDetail, TicketStatus } from '../api/types.ts'
-import { renderTextModule, type TextModule } from '../features/text-modules/api.ts'
+import { renderTextModule, searchTextModules, type TextModule } from '../features/text-modules/api.ts'
 import {
   MISSING_MARK,
   MissingValue,
@@ -25,6 +36,9 @@ import { loadDraft, saveDraft } from '../lib/drafts.ts'
 import { fileSize } from '../lib/format.ts'
 
 export type ComposeKind = 'reply' | 'note'
+
+/** Text modules with one of these tags are offered as the apology after a broken promise. */
+const APOLOGY_TAGS = ['entschuldigung', 'apology']
 export type ReplyEditorHandle = { focus: (kind: ComposeKind) => void }
 
 type Props = {
@@ -62,6 +76,18 @@ export const ReplyEditor = forwardRef<ReplyEditorHandle, Props>(({ ticket, send,
   const [empty, setEmpty] = useState(true)
   const [suggestion, setSuggestion] = useState<SuggestionView | null>(null)
   const [active, setActive] = useState(0)
+  // A promise to this customer broke and no reply followed yet: the reply is asked to apologise.
+  const apologyDue = ticket.promises.some((p) => p.breachedAt !== null && p.apologized === null)
+  const [apologized, setApologized] = useState(false)
+  const modules = useQuery({
+    queryKey: ['text-modules', 'apology'],
+    queryFn: ({ signal }) => searchTextModules('', signal, 200),
+    enabled: apologyDue,
+    staleTime: 60_000,
+  })
+  const apologyModule = modules.data?.find((m) =>
+    m.tags.some((tag) => APOLOGY_TAGS.includes(tag.toLowerCase())),
+  )
   const state = useRef({ kind, ticketId: ticket.id, suggestion, active, submit: (_?: TicketStatus) => {} })
   state.current.kind = kind
   state.current.ticketId = ticket.id
@@ -223,7 +249,17 @@ export const ReplyEditor = forwardRef<ReplyEditorHandle, Props>(({ ticket, send,
     setBusy(true)
     setError(undefined)
     try {
-      await send({ kind, text, ...(html ? { html } : {}), ...(status ? { status } : {}) }, files)
+      await send(
+        {
+          kind,
+          text,
+          ...(html ? { html } : {}),
+          ...(status ? { status } : {}),
+          ...(kind === 'reply' && apologyDue ? { apology: apologized } : {}),
+        },
+        files,
+      )
+      setApologized(false)
       saveDraft(ticket.id, kind, '')
       setContent('')
       setFiles([])
@@ -251,6 +287,40 @@ export const ReplyEditor = forwardRef<ReplyEditorHandle, Props>(({ ticket, send,
           w="fit-content"
           size="xs"
         />
+        {kind === 'reply' && apologyDue && (
+          <Alert
+            color="orange"
+            variant="light"
+            icon={<IconMoodSad size={18} aria-hidden />}
+            title={t('reply.apologyTitle')}
+            data-testid="apology-prompt"
+          >
+            <Stack gap={6}>
+              <Text size="sm">{t('reply.apologyHint')}</Text>
+              <Group gap="sm">
+                {apologyModule && (
+                  <Button
+                    size="xs"
+                    variant="light"
+                    color="orange"
+                    onClick={() => {
+                      void insertModule(apologyModule)
+                      setApologized(true)
+                    }}
+                  >
+                    {t('reply.apologyInsert')}
+                  </Button>
+                )}
+                <Checkbox
+                  size="xs"
+                  checked={apologized}
+                  onChange={(e) => setApologized(e.currentTarget.checked)}
+                  label={t('reply.apologyGiven')}
+                />
+              </Group>
+            </Stack>
+          </Alert>
+        )}
         {error && (
           <Alert color="red" role="alert" data-testid="reply-error">
             {error}

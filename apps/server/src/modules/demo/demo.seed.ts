@@ -321,7 +321,8 @@ const TEXT_MODULES: ModuleDef[] = [
     scope: 'global',
     shortcut: 'wartezeit',
     title: 'Entschuldigung für die Wartezeit / Sorry for the wait',
-    tags: ['anfang'],
+    // Offered by the reply editor after a broken promise.
+    tags: ['anfang', 'entschuldigung'],
     variants: {
       de: {
         body: '{{customer.greeting}}\n\nbitte entschuldigen Sie, dass Sie auf unsere Antwort warten mussten. Bei uns war in den letzten Tagen viel los.',

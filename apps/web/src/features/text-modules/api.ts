@@ -15,8 +15,8 @@ export const textModuleKeys = {
 }
 
 /** Modules matching what was typed after `::` (shortcut start or title), best match first. */
-export const searchTextModules = (q: string, signal?: AbortSignal) =>
-  api<TextModule[]>('/text-modules', { query: { q, limit: 8 }, signal })
+export const searchTextModules = (q: string, signal?: AbortSignal, limit = 8) =>
+  api<TextModule[]>('/text-modules', { query: { q, limit }, signal })
 
 export const useTextModules = (q = '', archived = false) =>
   useQuery({
