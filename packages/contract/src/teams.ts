@@ -9,6 +9,8 @@ export const Team = z.object({
   name: z.string(),
   description: z.string(),
   members: z.array(z.object({ id: Id, name: z.string(), role: TeamRole })),
+  /** The business-hours calendar its response targets count in; null: the desk's default. */
+  calendarId: Id.nullable(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 })
@@ -22,6 +24,8 @@ export type CreateTeamInput = z.infer<typeof CreateTeamInput>
 export const UpdateTeamInput = z.strictObject({
   name: z.string().trim().min(1).max(100).optional(),
   description: z.string().max(2000).optional(),
+  /** A calendar's id, or null for the desk's default calendar. */
+  calendarId: Id.nullable().optional(),
 })
 export type UpdateTeamInput = z.infer<typeof UpdateTeamInput>
 

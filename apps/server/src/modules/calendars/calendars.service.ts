@@ -257,3 +257,6 @@ export const calendarFor = async (
   if (!row) return WALL_CLOCK
   return compiled(row)
 }
+
+/** Whether a calendar exists (teams and channels check before pointing at one). */
+export const calendarExists = async (db: Queryable, id: string) => Boolean(await repo.findById(db, id))

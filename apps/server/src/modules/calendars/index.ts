@@ -27,6 +27,7 @@ export {
 export { calendarRoutes } from './calendars.routes.ts'
 /** The calendar of a channel or team (channel's → team's → default → wall clock), and the admin commands. */
 export {
+  calendarExists,
   calendarFor,
   createCalendar,
   deleteCalendar,

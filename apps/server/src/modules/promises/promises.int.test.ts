@@ -289,6 +289,46 @@ describe('response targets', () => {
   })
 })
 
+describe('the team’s calendar', () => {
+  it('counts a team’s targets in its own calendar, set through the teams API', async () => {
+    await policy()
+    const allDay = { from: '00:00', to: '24:00' }
+    const round = await createCalendar(t.ctxAs(), {
+      name: 'Rund um die Uhr',
+      timeZone: 'Europe/Berlin',
+      week: {
+        mon: [allDay],
+        tue: [allDay],
+        wed: [allDay],
+        thu: [allDay],
+        fri: [allDay],
+        sat: [allDay],
+        sun: [allDay],
+      },
+      holidays: null,
+      exceptions: [],
+      isDefault: false,
+    })
+    const team = await t.buildTeam()
+    const unknown = await api('PATCH', `/teams/${team.id}`, admin.headers, {
+      calendarId: '0190d5b8-0000-7000-8000-000000000000',
+    })
+    expect(unknown.statusCode).toBe(404)
+    expect(unknown.json()).toMatchObject({
+      code: 'calendar.not_found',
+      errors: [{ pointer: '/body/calendarId' }],
+    })
+    const set = await api('PATCH', `/teams/${team.id}`, admin.headers, { calendarId: round.row.id })
+    expect(set.statusCode, set.body).toBe(200)
+    expect(set.json()).toMatchObject({ calendarId: round.row.id })
+    // Friday 16:00 Berlin + 4 h, open all week: Friday 20:00 Berlin (19:00Z), not Monday.
+    const ticket = await t.buildTicket({ teamId: team.id })
+    const res = await api('GET', `/tickets/${ticket.id}`, admin.headers)
+    const first = (res.json() as Detail).promises.find((p) => p.kind === 'sla.first_response')
+    expect(first?.dueAt).toBe('2026-12-04T19:00:00.000Z')
+  })
+})
+
 describe('response-target policies API', () => {
   it('lets admins write, staff read, answers 404 for guessed ids, refuses bad input, audits', async () => {
     const p = await policy()

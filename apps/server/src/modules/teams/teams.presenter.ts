@@ -9,6 +9,7 @@ export const presentTeam = ({ team, members }: TeamWithMembers): Team => ({
   name: team.name,
   description: team.description,
   members: members.map((m) => ({ id: m.id, name: m.name, role: m.role })),
+  calendarId: team.calendarId ?? null,
   createdAt: team.createdAt.toISOString(),
   updatedAt: team.updatedAt.toISOString(),
 })

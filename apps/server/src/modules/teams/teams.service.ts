@@ -4,6 +4,7 @@ import type { Queryable } from '../../platform/db.ts'
 import { AppError } from '../../platform/errors.ts'
 import { publishAuthChange } from '../../platform/events.ts'
 import { changedFields, recordAudit } from '../audit/index.ts'
+import { calendarExists } from '../calendars/index.ts'
 import { findStaffById } from '../staff/index.ts'
 import { authorize, canChangeMembership, canManageMembers, type TeamRole } from './teams.policy.ts'
 import type { TeamWithMembers } from './teams.presenter.ts'
@@ -76,10 +77,19 @@ export const updateTeam = (ctx: Ctx, id: string, input: UpdateTeamInput) => {
     const before = await loadTeam(ctx.db, id, { forUpdate: true })
     const name = input.name?.trim()
     if (name !== undefined) await checkNameFree(ctx.db, name, id)
+    if (input.calendarId && !(await calendarExists(ctx.db, input.calendarId)))
+      throw new AppError('calendar.not_found', undefined, [
+        { pointer: '/body/calendarId', detail: 'unknown calendar' },
+      ])
     const team = await repo
-      .update(ctx.db, id, { name, description: input.description, updatedAt: ctx.clock.now() })
+      .update(ctx.db, id, {
+        name,
+        description: input.description,
+        calendarId: input.calendarId,
+        updatedAt: ctx.clock.now(),
+      })
       .catch(mapNameTaken)
-    const diff = changedFields(before, team!, { fields: ['name', 'description'] })
+    const diff = changedFields(before, team!, { fields: ['name', 'description', 'calendarId'] })
     if (Object.keys(diff.after).length > 0) {
       await recordAudit(ctx, {
         action: 'team.updated',
