@@ -26,7 +26,9 @@ export default async function globalSetup() {
   const dataDir = mkdtempSync(join(tmpdir(), 'tresen-e2e-'))
   chmodSync(dataDir, 0o755) // the embedded PostgreSQL runs as another user when we are root
   const port = await freePort()
-  const baseURL = `http://127.0.0.1:${port}`
+  // localhost, not 127.0.0.1: passkeys are bound to the desk's host name (the relying party id),
+  // and browsers accept no IP address there; localhost is a secure context without TLS.
+  const baseURL = `http://localhost:${port}`
   // The built-in SMTP receiver, so browser tests can send mail to the desk.
   const smtpPort = await freePort()
   const env: NodeJS.ProcessEnv = {

@@ -58,7 +58,8 @@ const agentWithTotp = async (language: 'de' | 'en') => {
   const confirm = await fetch(`${s.baseURL}/api/v1/me/two-factor/confirm`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ code: totp.generate() }),
+    // The previous step's code (still accepted): each code is taken once, sign-in uses the current one.
+    body: JSON.stringify({ code: totp.generate({ timestamp: Date.now() - 30_000 }) }),
   })
   expect(confirm.status).toBe(200)
   return { email, password, totp }
@@ -118,7 +119,9 @@ const enrolInPage = async (
   await section.getByRole('button', { name: words.continue }).click()
   await expect(page.getByTestId('two-factor-qr')).toBeVisible()
   const secret = (await page.getByTestId('two-factor-secret').textContent())!.trim()
-  await page.getByTestId('two-factor-first-code').fill(totpOf(secret).generate())
+  await page
+    .getByTestId('two-factor-first-code')
+    .fill(totpOf(secret).generate({ timestamp: Date.now() - 30_000 }))
   await section.getByRole('button', { name: words.turnOn }).click()
   await expect(page.getByTestId('recovery-codes')).toBeVisible()
   const codes = (await page.getByTestId('recovery-codes').textContent())!.trim().split(/\s+/)

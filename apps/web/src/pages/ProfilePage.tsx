@@ -19,6 +19,7 @@ import { api, setCsrfToken } from '../api/client.ts'
 import { useTokenMutations, useTokens } from '../api/queries.ts'
 import type { Me } from '../api/types.ts'
 import { PasswordField } from '../components/PasswordField.tsx'
+import { PasskeysSection } from '../features/sign-in/PasskeysSection.tsx'
 import { TwoFactorSetup } from '../features/sign-in/TwoFactorSetup.tsx'
 import { setLanguage, type UiLanguage } from '../i18n/index.ts'
 import { dateTime } from '../lib/format.ts'
@@ -149,6 +150,11 @@ const ProfilePage = () => {
       {signInMethod !== 'sso' && (
         <Paper withBorder p="md">
           <TwoFactorSetup />
+        </Paper>
+      )}
+      {signInMethod !== 'sso' && (
+        <Paper withBorder p="md">
+          <PasskeysSection />
         </Paper>
       )}
       <Paper withBorder p="md">

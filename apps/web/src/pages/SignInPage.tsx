@@ -20,6 +20,7 @@ import { ApiError, api } from '../api/client.ts'
 import type { SessionInfo } from '../api/types.ts'
 import { PasswordField } from '../components/PasswordField.tsx'
 import { useSsoButtons } from '../features/sign-in/api.ts'
+import { PasskeySignInButton } from '../features/sign-in/PasskeySignInButton.tsx'
 import { setLanguage, type UiLanguage } from '../i18n/index.ts'
 import { applySession, SESSION_KEY } from '../session.tsx'
 
@@ -164,23 +165,20 @@ export const SignInPage = () => {
                   </Button>
                 </Stack>
               </form>
-              {(sso.data ?? []).length > 0 && (
-                <>
-                  <Divider label={t('signIn.sso.or')} labelPosition="center" />
-                  {sso.data!.map((p) => (
-                    <Button
-                      key={p.id}
-                      component="a"
-                      href={p.startUrl}
-                      variant="default"
-                      fullWidth
-                      data-testid="sso-button"
-                    >
-                      {t('signIn.sso.with', { name: p.name })}
-                    </Button>
-                  ))}
-                </>
-              )}
+              <Divider label={t('signIn.sso.or')} labelPosition="center" />
+              <PasskeySignInButton onSignedIn={signedIn} onError={setError} explain={explain} />
+              {(sso.data ?? []).map((p) => (
+                <Button
+                  key={p.id}
+                  component="a"
+                  href={p.startUrl}
+                  variant="default"
+                  fullWidth
+                  data-testid="sso-button"
+                >
+                  {t('signIn.sso.with', { name: p.name })}
+                </Button>
+              ))}
             </Stack>
           ) : (
             <form onSubmit={submitCode} noValidate>

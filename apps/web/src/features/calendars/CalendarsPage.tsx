@@ -353,6 +353,7 @@ const Editor = ({ calendar, onDone }: { calendar: Calendar | 'new'; onDone: (sav
               data={stateRegions.map((r) => ({ value: r.code, label: r.name }))}
               value={draft.region || null}
               onChange={(v) => set({ region: v ?? '' })}
+              searchable
               clearable
               disabled={stateRegions.length === 0}
               placeholder={t('calendars.wholeState')}
@@ -486,7 +487,7 @@ const CalendarsPage = () => {
               <Table.Tr
                 key={c.id}
                 data-testid="calendar-row"
-                bg={c.id === shown ? 'var(--mantine-color-blue-light)' : undefined}
+                aria-current={c.id === shown ? 'true' : undefined}
               >
                 <Table.Td>
                   <Button variant="subtle" size="compact-sm" onClick={() => setSelected(c.id)}>

@@ -1,6 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type {
   CreateSsoProvider,
+  Passkey,
+  PasskeyOptions,
   SignInPolicies,
   SignInPolicy,
   SsoButton,
@@ -12,12 +14,21 @@ import type {
 import { api, setCsrfToken } from '../../api/client.ts'
 import { SESSION_KEY } from '../../api/session-query.ts'
 
-export type { SignInPolicy, SsoButton, SsoProvider, TwoFactorEnrolment, TwoFactorStatus }
+export type {
+  Passkey,
+  PasskeyOptions,
+  SignInPolicy,
+  SsoButton,
+  SsoProvider,
+  TwoFactorEnrolment,
+  TwoFactorStatus,
+}
 export type SsoProviderInput = CreateSsoProvider
 export type SsoProviderPatch = UpdateSsoProvider
 
 export const signInKeys = {
   twoFactor: ['me', 'two-factor'] as const,
+  passkeys: ['me', 'passkeys'] as const,
   policies: ['sign-in', 'policies'] as const,
   providers: ['sign-in', 'providers'] as const,
   buttons: ['sign-in', 'buttons'] as const,
@@ -69,6 +80,34 @@ export const useTwoFactorMutations = () => {
           method: 'POST',
           body: { password },
         }),
+    }),
+  }
+}
+
+/** The signed-in person's passkeys. */
+export const usePasskeys = () =>
+  useQuery({
+    queryKey: signInKeys.passkeys,
+    queryFn: ({ signal }) => api<Passkey[]>('/me/passkeys', { signal }),
+  })
+
+/** Adding (password first, then the device's answer under a name) and removing passkeys. */
+export const usePasskeyMutations = () => {
+  const queryClient = useQueryClient()
+  const refresh = () => queryClient.invalidateQueries({ queryKey: signInKeys.passkeys })
+  return {
+    options: useMutation({
+      mutationFn: (password: string) =>
+        api<PasskeyOptions>('/me/passkeys/options', { method: 'POST', body: { password } }),
+    }),
+    register: useMutation({
+      mutationFn: (body: { challengeId: string; name: string; credential: unknown }) =>
+        api<Passkey>('/me/passkeys', { method: 'POST', body }),
+      onSuccess: refresh,
+    }),
+    remove: useMutation({
+      mutationFn: (id: string) => api<void>(`/me/passkeys/${id}`, { method: 'DELETE' }),
+      onSuccess: refresh,
     }),
   }
 }
