@@ -17,6 +17,7 @@ export const SavedViewQueryInput = z.strictObject({
   tag: TicketQuery.shape.tag,
   q: TicketQuery.shape.q,
   field: TicketQuery.shape.field,
+  promise: TicketQuery.shape.promise,
   sort: TicketSort.optional(),
 })
 export type SavedViewQueryInput = z.infer<typeof SavedViewQueryInput>
@@ -30,6 +31,7 @@ export const SavedViewQuery = z.object({
   tag: z.string().optional(),
   q: z.string().optional(),
   field: z.array(z.string()).optional(),
+  promise: z.array(z.enum(['running', 'paused', 'warning', 'breached'])).optional(),
   sort: TicketSort.optional(),
 })
 export type SavedViewQuery = z.infer<typeof SavedViewQuery>

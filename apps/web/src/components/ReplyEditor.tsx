@@ -301,8 +301,7 @@ export const ReplyEditor = forwardRef<ReplyEditorHandle, Props>(({ ticket, send,
                 {apologyModule && (
                   <Button
                     size="xs"
-                    variant="light"
-                    color="orange"
+                    variant="default"
                     onClick={() => {
                       void insertModule(apologyModule)
                       setApologized(true)

@@ -37,6 +37,7 @@ import {
   kindLabel,
   type OpenState,
   pauseReasonText,
+  readableErrors,
 } from './promise-format.ts'
 
 /** How often the time left is written anew; the ticket itself is not asked for again. */
@@ -246,6 +247,7 @@ const PauseDialog = ({
       closeButtonProps={{ 'aria-label': t('common.close') }}
     >
       <form
+        style={readableErrors}
         onSubmit={(e) => {
           e.preventDefault()
           actions.pause.mutate(

@@ -150,7 +150,8 @@ const SlaPoliciesPage = () => {
                   <Button
                     size="xs"
                     variant="subtle"
-                    color="red.9"
+                    color="red"
+                    c="red.9"
                     onClick={() => setDeleting(p)}
                     data-testid="sla-policy-delete"
                   >

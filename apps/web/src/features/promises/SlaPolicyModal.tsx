@@ -24,7 +24,7 @@ import type { Organization, Page } from '../../api/types.ts'
 import { PRIORITIES } from '../../api/types.ts'
 import { fieldErrors } from '../../lib/field-errors.ts'
 import { type CreateSlaPolicyInput, type SlaPolicy, useSlaPolicyMutations } from './api.ts'
-import { formToMinutes, TARGET_KEYS, type TargetKey, targetToForm } from './promise-format.ts'
+import { formToMinutes, readableErrors, TARGET_KEYS, type TargetKey, targetToForm } from './promise-format.ts'
 
 const CHANNELS = ['email', 'phone', 'chat', 'walk_in', 'portal', 'api'] as const
 
@@ -107,13 +107,24 @@ export const SlaPolicyModal = ({
 
   const mutation = policy ? m.update : m.create
   const problem = mutation.error instanceof ApiError ? mutation.error.problem : undefined
-  const errors = fieldErrors(problem, FIELDS)
+  // A field's error goes once the field is changed (its red is only for what still needs fixing).
+  const [changed, setChanged] = useState<ReadonlySet<string>>(new Set())
+  const found = fieldErrors(problem, FIELDS)
+  const errors = {
+    fields: Object.fromEntries(Object.entries(found.fields).filter(([k]) => !changed.has(k))),
+    rest: found.rest,
+  }
+  const touch = (field: string) => setChanged((old) => (old.has(field) ? old : new Set([...old, field])))
   const general = mutation.error && !problem?.errors?.length ? mutation.error.message : undefined
   const anyTarget = TARGET_KEYS.some((k) => targets[k].on)
-  const setTarget = (key: TargetKey, patch: Partial<TargetDraft>) =>
+  const setTarget = (key: TargetKey, patch: Partial<TargetDraft>) => {
     setTargets((all) => ({ ...all, [key]: { ...all[key], ...patch } }))
+    touch(`targets.${key}`)
+    touch('targets')
+  }
 
   const submit = () => {
+    setChanged(new Set())
     const input = {
       name: name.trim(),
       active,
@@ -151,6 +162,7 @@ export const SlaPolicyModal = ({
       closeButtonProps={{ 'aria-label': t('common.close') }}
     >
       <form
+        style={readableErrors}
         onSubmit={(e) => {
           e.preventDefault()
           submit()
@@ -166,7 +178,10 @@ export const SlaPolicyModal = ({
             <TextInput
               label={t('promises.admin.form.name')}
               value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
+              onChange={(e) => {
+                setName(e.currentTarget.value)
+                touch('name')
+              }}
               error={errors.fields.name}
               required
               maxLength={200}
@@ -190,7 +205,10 @@ export const SlaPolicyModal = ({
                   label={t('promises.admin.form.channels')}
                   data={CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`) }))}
                   value={channels}
-                  onChange={setChannels}
+                  onChange={(v) => {
+                    setChannels(v)
+                    touch('conditions.channels')
+                  }}
                   error={errors.fields['conditions.channels']}
                   clearable
                   data-testid="sla-policy-channels"
@@ -199,7 +217,10 @@ export const SlaPolicyModal = ({
                   label={t('promises.admin.form.priorities')}
                   data={PRIORITIES.map((p) => ({ value: p, label: t(`priority.${p}`) }))}
                   value={priorities}
-                  onChange={setPriorities}
+                  onChange={(v) => {
+                    setPriorities(v)
+                    touch('conditions.priorities')
+                  }}
                   error={errors.fields['conditions.priorities']}
                   clearable
                   data-testid="sla-policy-priorities"
@@ -210,7 +231,10 @@ export const SlaPolicyModal = ({
                   label={t('promises.admin.form.teams')}
                   data={(teams.data ?? []).map((x) => ({ value: x.id, label: x.name }))}
                   value={teamIds}
-                  onChange={setTeamIds}
+                  onChange={(v) => {
+                    setTeamIds(v)
+                    touch('conditions.teamIds')
+                  }}
                   error={errors.fields['conditions.teamIds']}
                   searchable
                   clearable
@@ -223,7 +247,10 @@ export const SlaPolicyModal = ({
                   }
                   data={organizations}
                   value={organizationIds}
-                  onChange={setOrganizationIds}
+                  onChange={(v) => {
+                    setOrganizationIds(v)
+                    touch('conditions.organizationIds')
+                  }}
                   searchValue={orgSearch}
                   onSearchChange={setOrgSearch}
                   filter={({ options }) => options}
@@ -236,7 +263,10 @@ export const SlaPolicyModal = ({
               <TagsInput
                 label={t('promises.admin.form.tags')}
                 value={tags}
-                onChange={setTags}
+                onChange={(v) => {
+                  setTags(v)
+                  touch('conditions.tags')
+                }}
                 error={errors.fields['conditions.tags']}
                 clearable
                 data-testid="sla-policy-tags"
@@ -322,7 +352,10 @@ export const SlaPolicyModal = ({
               label={t('promises.admin.form.warnAt')}
               description={t('promises.admin.form.warnAtHelp')}
               value={warnPercent}
-              onChange={setWarnPercent}
+              onChange={(v) => {
+                setWarnPercent(v)
+                touch('warnAt')
+              }}
               min={50}
               max={99}
               allowDecimal={false}
@@ -333,7 +366,10 @@ export const SlaPolicyModal = ({
               label={t('promises.admin.form.maxPause')}
               description={t('promises.admin.form.maxPauseHelp')}
               value={maxPause}
-              onChange={setMaxPause}
+              onChange={(v) => {
+                setMaxPause(v)
+                touch('maxPauseMinutes')
+              }}
               min={5}
               max={43_200}
               allowDecimal={false}
