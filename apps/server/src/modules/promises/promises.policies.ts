@@ -17,7 +17,6 @@ import { promisePaused, promiseResumed } from './promises.events.ts'
 import * as repo from './promises.repository.ts'
 import {
   cancelRow,
-  isOpen,
   meetRow,
   newPromise,
   pauseRow,
@@ -33,6 +32,7 @@ import {
   type SlaHappening,
   type SlaKind,
   slaPlan,
+  targetKeyOf,
   targetMs,
 } from './promises.sla.ts'
 
@@ -166,7 +166,7 @@ const applyPolicyToOpen = async (ctx: Ctx, policy: repo.PolicyRow) => {
       const teamId = scopes.get(p.ticketId)?.teamId ?? null
       const cal = cals.get(teamId ?? '') ?? (await calendarFor(ctx.db, { teamId }))
       cals.set(teamId ?? '', cal)
-      const target = policy.active ? policy.targets[targetKeyFor(p.kind)] : undefined
+      const target = policy.active ? policy.targets[targetKeyOf(p.kind)] : undefined
       updated.push(
         target
           ? retargetRow(p, cal, now, {
@@ -181,16 +181,6 @@ const applyPolicyToOpen = async (ctx: Ctx, policy: repo.PolicyRow) => {
     await persist(ctx, { updated, ticketIds: [...new Set(batch.map((p) => p.ticketId))] })
   }
 }
-
-const targetKeyFor = (kind: SlaKind) =>
-  (
-    ({
-      'sla.first_response': 'firstResponse',
-      'sla.next_response': 'nextResponse',
-      'sla.periodic_update': 'periodicUpdate',
-      'sla.resolution': 'resolution',
-    }) as const
-  )[kind]
 
 // ---------------------------------------------------------------------------------------------
 // The rules: an in-transaction subscriber of the ticket's events
@@ -409,5 +399,3 @@ export const resumePromises = async (ctx: Ctx, ticketId: string) => {
     })
   })
 }
-
-export { isOpen }

@@ -9,7 +9,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { noContent } from '../../platform/http.ts'
 import * as policies from './promises.policies.ts'
-import { pausePromises, resumePromises } from './promises.policies.ts'
 
 const tags = ['service promises']
 
@@ -44,7 +43,7 @@ export const promiseRoutes: FastifyPluginAsyncZod = async (app) => {
     '/tickets/:id/promises/pause',
     { schema: { tags, params: IdParams, body: PausePromisesInput, response: { 204: z.null() } } },
     async (req, reply) => {
-      await pausePromises(req.ctx, req.params.id, req.body)
+      await policies.pausePromises(req.ctx, req.params.id, req.body)
       return noContent(reply)
     },
   )
@@ -52,7 +51,7 @@ export const promiseRoutes: FastifyPluginAsyncZod = async (app) => {
     '/tickets/:id/promises/resume',
     { schema: { tags, params: IdParams, response: { 204: z.null() } } },
     async (req, reply) => {
-      await resumePromises(req.ctx, req.params.id)
+      await policies.resumePromises(req.ctx, req.params.id)
       return noContent(reply)
     },
   )
