@@ -14,6 +14,8 @@ export const Me = z.object({
   role: StaffRole,
   language: Language,
   teams: z.array(z.object({ id: Id, name: z.string(), role: z.enum(['member', 'supervisor']) })),
+  /** Whether escalations meant for this person also come by email (besides the desk's notification). */
+  escalationEmails: z.boolean(),
 })
 export type Me = z.infer<typeof Me>
 

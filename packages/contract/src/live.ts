@@ -41,3 +41,22 @@ export const LiveMessage = z.object({
   data: z.record(z.string(), z.unknown()).optional(),
 })
 export type LiveMessage = z.infer<typeof LiveMessage>
+
+/**
+ * An escalation raised, joined, overdue (nobody joined in time: the admins are told) or resolved.
+ * `notify` names the staff it is meant for (the team's supervisors; for `overdue` the admins): their
+ * desk shows a notification; everyone else who may see the ticket just reloads what they show.
+ */
+export const EscalationMessage = z.object({
+  type: z.enum(['escalation.raised', 'escalation.joined', 'escalation.overdue', 'escalation.resolved']),
+  ticketId: Id,
+  at: Timestamp,
+  data: z.object({
+    escalationId: Id,
+    reason: z.string(),
+    ticketNumber: z.number().int(),
+    subject: z.string(),
+    notify: z.array(Id),
+  }),
+})
+export type EscalationMessage = z.infer<typeof EscalationMessage>

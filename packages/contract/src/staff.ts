@@ -52,6 +52,8 @@ export type CreatedStaffUser = z.infer<typeof CreatedStaffUser>
 export const UpdateProfileInput = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
   language: Language.optional(),
+  /** Escalations meant for this person also by email. */
+  escalationEmails: z.boolean().optional(),
 })
 export type UpdateProfileInput = z.infer<typeof UpdateProfileInput>
 
