@@ -21,6 +21,7 @@ import { calendarRoutes } from './modules/calendars/index.ts'
 import { closingPublicRoutes, closingRoutes } from './modules/closing/index.ts'
 import { customerRoutes } from './modules/customers/customers.routes.ts'
 import { emailRoutes } from './modules/email/index.ts'
+import { escalationRoutes } from './modules/escalations/index.ts'
 import { fieldRoutes } from './modules/fields/index.ts'
 import { healthRoutes } from './modules/health/health.routes.ts'
 import { type LiveOptions, livePlugin } from './modules/live/index.ts'
@@ -179,6 +180,7 @@ export const buildApp = async (deps: AppDeps) => {
       await api.register(calendarRoutes)
       await api.register(closingRoutes)
       await api.register(promiseRoutes)
+      await api.register(escalationRoutes)
       await api.register(emailRoutes, { box: createSecretBox(deps.sessionSecret) })
       await api.register(webhookRoutes, { box: createSecretBox(deps.sessionSecret) })
     },

@@ -1,6 +1,11 @@
 import { closingEventKinds, closingRules, followUpTimer } from './modules/closing/index.ts'
 import { emailChannel, emailEventKinds } from './modules/email/index.ts'
 import {
+  escalationEventKinds,
+  escalationRules,
+  escalationSettingsCache,
+} from './modules/escalations/index.ts'
+import {
   expectedAnswerOf,
   presentPromises,
   promiseEventKinds,
@@ -24,12 +29,18 @@ import type { SharedCache } from './platform/shared-cache.ts'
  * Every module's subscribers to domain events. The webhooks' fan-out listens to every kind
  * defined above it in `wireDesk` (it reads them from the registry when subscribed).
  */
-const subscribers: Subscriber[] = [slaSubscriber, followUpTimer, webhookSubscriber(deskEvents)]
+const subscribers: Subscriber[] = [
+  slaSubscriber,
+  followUpTimer,
+  escalationRules,
+  webhookSubscriber(deskEvents),
+]
 
 /** What subscribers keep in memory, read again in every process when it changes (see shared-cache.ts). */
 export const deskCaches: SharedCache<unknown>[] = [
   webhookInterest as SharedCache<unknown>,
   slaPolicyCache as SharedCache<unknown>,
+  escalationSettingsCache as SharedCache<unknown>,
 ]
 
 let wired = false
@@ -41,7 +52,13 @@ let wired = false
  */
 export const wireDesk = () => {
   if (wired) return deskEvents
-  deskEvents.define(...ticketEventKinds, ...emailEventKinds, ...closingEventKinds, ...promiseEventKinds)
+  deskEvents.define(
+    ...ticketEventKinds,
+    ...emailEventKinds,
+    ...closingEventKinds,
+    ...promiseEventKinds,
+    ...escalationEventKinds,
+  )
   deskEvents.subscribe(...subscribers)
   registerChannel(emailChannel)
   registerClosingRules(closingRules)

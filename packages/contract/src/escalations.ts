@@ -94,7 +94,7 @@ export const ComplaintWord = z
   .trim()
   .min(2)
   .max(60)
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N} '-]*\*?$/u, 'letters, digits, spaces, - or \', and at most a * at the end')
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} '-]*\*?$/u, "letters, digits, spaces, - or ', and at most a * at the end")
 export type ComplaintWord = z.infer<typeof ComplaintWord>
 
 /** The escalation rules as admins edit them (GET and PUT /settings/escalations). */
@@ -147,7 +147,9 @@ export const SupervisorBoard = z.object({
     }),
   ),
   /** Response targets breached since midnight (the desk's time zone), per team. */
-  breachesToday: z.array(z.object({ teamId: Id.nullable(), teamName: z.string().nullable(), breaches: z.number() })),
+  breachesToday: z.array(
+    z.object({ teamId: Id.nullable(), teamName: z.string().nullable(), breaches: z.number() }),
+  ),
   /** Open and pending tickets per agent of the teams, with their open escalations. */
   agentLoad: z.array(
     z.object({

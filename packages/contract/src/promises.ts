@@ -36,6 +36,8 @@ export const TicketPromise = z.object({
    * null while no reply followed it. A reply is prompted to apologise while this is null.
    */
   apologized: z.boolean().nullable(),
+  /** Made to the customer (a response target), or one the desk keeps to itself (a supervisor joining). */
+  customerFacing: z.boolean(),
 })
 export type TicketPromise = z.infer<typeof TicketPromise>
 

@@ -377,6 +377,31 @@ export const ERRORS = {
     en: 'This ticket has no manually paused response target.',
     de: 'Dieses Ticket hat keine manuell pausierte Service-Zusage.',
   },
+  'escalation.not_found': {
+    status: 404,
+    en: 'Escalation not found.',
+    de: 'Eskalation nicht gefunden.',
+  },
+  'escalation.not_supervisor': {
+    status: 403,
+    en: "Only a supervisor of the ticket's team or an admin can do this.",
+    de: 'Das kann nur eine Teamleitung des Tickets oder ein Admin.',
+  },
+  'escalation.not_waiting': {
+    status: 409,
+    en: 'A supervisor has already joined this escalation, or it is resolved.',
+    de: 'Eine Teamleitung ist dieser Eskalation schon beigetreten, oder sie ist erledigt.',
+  },
+  'escalation.resolved': {
+    status: 409,
+    en: 'This escalation is already resolved.',
+    de: 'Diese Eskalation ist schon erledigt.',
+  },
+  'escalation.ticket_done': {
+    status: 409,
+    en: 'The ticket is solved or closed; reopen it to ask for help.',
+    de: 'Das Ticket ist gelöst oder geschlossen; öffnen Sie es wieder, um Hilfe anzufordern.',
+  },
   'internal.error': {
     status: 500,
     en: 'Something went wrong on our side.',

@@ -74,6 +74,7 @@ export const toMe = (staff: StaffWithTeams): Me => ({
   role: staff.role,
   language: staff.language,
   teams: staff.teams,
+  escalationEmails: staff.escalationEmails,
 })
 
 /** The CSRF token of a cookie session: an HMAC of the session token, so it needs no storage. */

@@ -8,6 +8,7 @@ export const FOLLOW_UP_KIND = 'closing.follow_up'
 /** When the follow-up's promise comes due, the message goes out (once) and the promise is kept. */
 export const followUpKind = definePromiseKind({
   kind: FOLLOW_UP_KIND,
+  internal: true,
   onDue: async (ctx, promise) => {
     const outcome = await sendFollowUp(ctx, promise.ticketId)
     if (!outcome.sent)

@@ -168,6 +168,39 @@ export const queueAcknowledgement = async (
   })
 }
 
+/**
+ * A message to staff about a ticket (an escalation): through the mailbox the ticket's mail goes
+ * out of, retried like any delivery, never threaded into the customer's conversation. Nothing is
+ * queued (false) while the desk has no mailbox with SMTP settings.
+ */
+export const queueNotice = async (
+  ctx: Ctx,
+  notice: {
+    ticketId: string
+    teamId: string | null
+    to: string
+    subject: string
+    text: string
+    html: string
+  },
+) => {
+  const { channel } = await channelForTicket(ctx, notice.ticketId, notice.teamId)
+  if (!channel) return false
+  const now = ctx.clock.now()
+  await repo.insertOutbound(ctx.db, {
+    channelId: channel.id,
+    ticketId: notice.ticketId,
+    kind: 'notice',
+    toAddress: notice.to,
+    notice: { subject: notice.subject, text: notice.text, html: notice.html },
+    messageId: newMessageId(channel.address),
+    nextAttemptAt: now,
+    createdAt: now,
+    updatedAt: now,
+  })
+  return true
+}
+
 /** A bounce for a message the desk sent: the delivery is marked, with the reason. */
 export const markBounced = async (
   ctx: Ctx,
@@ -247,6 +280,17 @@ const compose = async (ctx: Ctx, outbound: repo.OutboundRow, channel: repo.Chann
   const ids = thread.map((m) => m.key).filter((id): id is string => !!id && id !== outbound.messageId)
   const lastInbound = [...thread].reverse().find((m) => m.direction === 'inbound' && m.key)
   const lang = ticket.language === 'en' ? 'en' : 'de'
+  if (outbound.kind === 'notice' && outbound.notice) {
+    return {
+      from: { name: oneLine(channel.displayName || channel.name), address: channel.address },
+      to: outbound.toAddress,
+      messageId: outbound.messageId,
+      subject: oneLine(outbound.notice.subject),
+      text: outbound.notice.text,
+      html: outbound.notice.html,
+      headers: { 'X-Tresen-Ticket': String(ticket.number), 'Auto-Submitted': 'auto-generated' },
+    }
+  }
   const base = {
     from: { name: oneLine(channel.displayName || channel.name), address: channel.address },
     to: outbound.toAddress,

@@ -114,8 +114,10 @@ export const emailOutbound = pgTable(
       .notNull()
       .references(() => tickets.id),
     interactionId: uuid().references(() => interactions.id),
+    /** reply | ack | notice (a message to staff, e.g. an escalation, its text in `notice`) */
     kind: text().notNull(),
     toAddress: text().notNull(),
+    notice: jsonb().$type<{ subject: string; text: string; html: string }>(),
     messageId: text().notNull(),
     /** queued | sending | sent | failed | bounced */
     status: text().notNull().default('queued'),

@@ -3,8 +3,16 @@
 export { emailChannel } from './email.channel.ts'
 export { type EmailData, emailAcknowledged } from './email.contact.ts'
 export { type IngestOutcome, ingestMessage } from './email.ingest.ts'
-export { queueReply, recordSentEarlier, sendDue, type TransportFactory } from './email.outbound.ts'
+export {
+  queueNotice,
+  queueReply,
+  recordSentEarlier,
+  sendDue,
+  type TransportFactory,
+} from './email.outbound.ts'
 export { emailRoutes } from './email.routes.ts'
+/** Plain text as the simple HTML the desk's messages are sent with. */
+export { textToHtml } from './email.templates.ts'
 export { createChannel as createEmailChannel, type EmailCtx } from './email.service.ts'
 export { type EmailWorker, startEmailWorker } from './email.worker.ts'
 

@@ -24,6 +24,9 @@ export {
   persist,
   presentPromises,
   type StartInput,
+  settlePromises,
   startPromise,
 } from './promises.service.ts'
+/** The promises table, for other modules' joins (a board's breaches per team). */
+export { promises } from './promises.tables.ts'
 export { startPromiseSweeper } from './promises.worker.ts'

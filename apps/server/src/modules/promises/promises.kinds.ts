@@ -9,6 +9,11 @@ export type PromiseKind = {
   kind: string
   /** Runs in the sweep's transaction when the promise is due; says whether it is now kept or breached. */
   onDue?: (ctx: Ctx, promise: PromiseRow) => Promise<'met' | 'breached'>
+  /**
+   * A promise the desk keeps to itself (a supervisor joining, a scheduled message), not one made
+   * to the customer: it never sets the ticket's due time or state, and its breach asks no apology.
+   */
+  internal?: boolean
 }
 
 const kinds = new Map<string, PromiseKind>()
@@ -21,3 +26,6 @@ export const definePromiseKind = (def: PromiseKind) => {
 }
 
 export const promiseKind = (kind: string) => kinds.get(kind)
+
+/** Whether a promise of this kind is made to the customer (see `internal`). */
+export const isCustomerFacing = (kind: string) => kinds.get(kind)?.internal !== true

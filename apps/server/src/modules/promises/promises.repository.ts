@@ -164,8 +164,13 @@ export const teamsOfTickets = async (db: Queryable, ticketIds: readonly string[]
 /** The open promises of tickets (for their summaries). */
 export const openOfTickets = (db: Queryable, ticketIds: readonly string[]) =>
   ticketIds.length === 0
-    ? Promise.resolve([] as Pick<PromiseRow, 'ticketId' | 'state' | 'dueAt'>[])
+    ? Promise.resolve([] as Pick<PromiseRow, 'ticketId' | 'kind' | 'state' | 'dueAt'>[])
     : db
-        .select({ ticketId: promises.ticketId, state: promises.state, dueAt: promises.dueAt })
+        .select({
+          ticketId: promises.ticketId,
+          kind: promises.kind,
+          state: promises.state,
+          dueAt: promises.dueAt,
+        })
         .from(promises)
         .where(and(inArray(promises.ticketId, [...ticketIds]), inArray(promises.state, OPEN_STATES)))

@@ -13,7 +13,7 @@ import {
 import { eventOf, intake, setPromiseSummary } from '../tickets/index.ts'
 import * as clock from './promises.clock.ts'
 import { promiseBreached, promiseResumed, promiseWarning } from './promises.events.ts'
-import { promiseKind } from './promises.kinds.ts'
+import { isCustomerFacing, promiseKind } from './promises.kinds.ts'
 import * as repo from './promises.repository.ts'
 import type { PromiseState } from './promises.tables.ts'
 
@@ -207,7 +207,8 @@ export const persist = async (
 
 export const refreshSummaries = async (ctx: Ctx, ticketIds: readonly string[]) => {
   if (ticketIds.length === 0) return
-  const open = await repo.openOfTickets(ctx.db, ticketIds)
+  // The ticket's due time and state tell of promises to the customer only.
+  const open = (await repo.openOfTickets(ctx.db, ticketIds)).filter((p) => isCustomerFacing(p.kind))
   const byTicket = new Map<string, typeof open>()
   for (const id of ticketIds) byTicket.set(id, [])
   for (const p of open) byTicket.get(p.ticketId)?.push(p)
@@ -330,6 +331,7 @@ export const presentPromises = async (
         metAt: iso(p.metAt),
         policyId: p.policyId,
         apologized: p.breachedAt && typeof p.data.apologized === 'boolean' ? p.data.apologized : null,
+        customerFacing: isCustomerFacing(p.kind),
       } satisfies TicketPromise
     })
     .sort((a, b) => Number(OPEN.has(b.state)) - Number(OPEN.has(a.state)))
@@ -368,3 +370,18 @@ export const expectedAnswerOf = async (ctx: Ctx, ticketId: string) => {
   return { dueAt, timeZone, openNow: open, opensAt: open ? null : nextOpening(cal, now) }
 }
 export type ExpectedAnswer = NonNullable<Awaited<ReturnType<typeof expectedAnswerOf>>>
+
+/**
+ * Keeps (`met`) or drops (`cancelled`) a ticket's open promises of one kind now: a module's
+ * promise whose purpose was reached (a supervisor joined) or went away. Returns how many.
+ */
+export const settlePromises = async (ctx: Ctx, ticketId: string, kind: string, to: 'met' | 'cancelled') => {
+  const open = (await repo.openOfTicket(ctx.db, ticketId)).filter((p) => p.kind === kind)
+  if (open.length === 0) return 0
+  const now = ctx.clock.now()
+  const scope = (await repo.teamsOfTickets(ctx.db, [ticketId])).get(ticketId)
+  const cal = await calendarFor(ctx.db, { teamId: scope?.teamId ?? null })
+  const updated = open.map((p) => (to === 'met' ? meetRow(p, cal, now) : cancelRow(p, now)))
+  await persist(ctx, { updated, ticketIds: [ticketId] })
+  return updated.length
+}

@@ -25,4 +25,5 @@ export const presentMe = ({ staff, teams }: StaffWithTeams): Me => ({
   role: staff.role,
   language: staff.language,
   teams: teams.map((t) => ({ id: t.id, name: t.name, role: t.role })),
+  escalationEmails: staff.escalationEmails,
 })

@@ -175,15 +175,16 @@ export const updateStaff = async (ctx: Ctx, id: string, input: UpdateStaffInput)
 /** Deactivates a staff user. Never deletes: tickets and their history reference staff. */
 export const deactivateStaff = (ctx: Ctx, id: string) => updateStaff(ctx, id, { active: false })
 
-/** The caller changes their own name or language; nothing else about them. */
+/** The caller changes their own name, language or email choice; nothing else about them. */
 export const updateProfile = async (ctx: Ctx, input: UpdateProfileInput) => {
   if (ctx.actor.kind !== 'staff') throw new AppError('auth.forbidden')
   const staffId = ctx.actor.id
   return inTransaction(ctx, async (ctx) => {
-    if (input.name !== undefined || input.language !== undefined) {
+    if (input.name !== undefined || input.language !== undefined || input.escalationEmails !== undefined) {
       await repo.update(ctx.db, staffId, {
         name: input.name,
         language: input.language,
+        escalationEmails: input.escalationEmails,
         updatedAt: ctx.clock.now(),
       })
       await publishAuthChange(ctx.db, { staffId })

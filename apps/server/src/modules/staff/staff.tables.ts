@@ -19,6 +19,8 @@ export const staffUsers = pgTable(
     active: boolean().notNull().default(true),
     /** Set by the auth library's two-factor plugin once TOTP is confirmed. */
     twoFactorEnabled: boolean().notNull().default(false),
+    /** Escalations meant for this person also come by email. */
+    escalationEmails: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -34,5 +34,5 @@ export {
   type UploadedFile,
   updateTicket,
 } from './tickets.service.ts'
-/** The tickets table, for other modules' joins (a customer's or a team's tickets). */
-export { tickets } from './tickets.tables.ts'
+/** The tickets table and their timeline events, for other modules' joins (a customer's or a team's tickets, a ticket's transfers). */
+export { ticketEvents as ticketTimeline, tickets } from './tickets.tables.ts'
