@@ -27,6 +27,8 @@ const EnrolmentRequiredPage = lazy(() => import('./features/sign-in/EnrolmentReq
 const FieldsAdminPage = lazy(() => import('./features/fields/FieldsAdminPage.tsx'))
 const CalendarsPage = lazy(() => import('./features/calendars/CalendarsPage.tsx'))
 const SlaPoliciesPage = lazy(() => import('./features/promises/SlaPoliciesPage.tsx'))
+const SupervisorBoardPage = lazy(() => import('./features/escalations/SupervisorBoardPage.tsx'))
+const EscalationSettingsPage = lazy(() => import('./features/escalations/EscalationSettingsPage.tsx'))
 
 export const PageLoader = () => (
   <Center h="50vh">
@@ -95,6 +97,8 @@ export const App = () => {
             <Route path="/admin/fields" element={<FieldsAdminPage />} />
             <Route path="/admin/calendars" element={<CalendarsPage />} />
             <Route path="/admin/sla-policies" element={<SlaPoliciesPage />} />
+            <Route path="/admin/escalations" element={<EscalationSettingsPage />} />
+            <Route path="/supervisor" element={<SupervisorBoardPage />} />
             <Route path="/profile" element={<ProfilePage />} />
             <Route path="*" element={<ErrorPage kind="notFound" />} />
           </Routes>

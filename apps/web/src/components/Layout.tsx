@@ -21,6 +21,8 @@ import {
   IconForms,
   IconInbox,
   IconKeyboard,
+  IconLayoutDashboard,
+  IconLifebuoy,
   IconListDetails,
   IconLogout,
   IconMail,
@@ -38,6 +40,7 @@ import { useTranslation } from 'react-i18next'
 import { Link, useLocation, useNavigate } from 'react-router'
 import { api } from '../api/client.ts'
 import { useSavedViews, useTeams } from '../api/queries.ts'
+import { EscalationNotifier } from '../features/escalations/EscalationNotifier.tsx'
 import { setLanguage, type UiLanguage } from '../i18n/index.ts'
 import { builtInViews, savedViewToInbox } from '../lib/views.ts'
 import { LiveProvider } from '../live/LiveProvider.tsx'
@@ -122,6 +125,13 @@ const Navigation = ({ onNavigate }: { onNavigate: () => void }) => {
       <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md">
         {t('nav.directory')}
       </Text>
+      {isSupervisor &&
+        link(
+          '/supervisor',
+          t('escalations.board.nav'),
+          <IconLayoutDashboard size={16} aria-hidden />,
+          'nav-supervisor',
+        )}
       {link('/customers', t('nav.customers'), <IconBuilding size={16} aria-hidden />)}
       {link('/text-modules', t('textModules.nav'), <IconTemplate size={16} aria-hidden />)}
       {isSupervisor && link('/admin/macros', t('macros.nav'), <IconBolt size={16} aria-hidden />)}
@@ -141,6 +151,13 @@ const Navigation = ({ onNavigate }: { onNavigate: () => void }) => {
           t('promises.admin.nav'),
           <IconClockHour4 size={16} aria-hidden />,
           'nav-sla-policies',
+        )}
+      {isAdmin &&
+        link(
+          '/admin/escalations',
+          t('escalations.admin.nav'),
+          <IconLifebuoy size={16} aria-hidden />,
+          'nav-escalations',
         )}
       {isAdmin &&
         link(
@@ -174,6 +191,7 @@ export const Layout = ({ children }: { children: ReactNode }) => {
 
   return (
     <LiveProvider>
+      <EscalationNotifier />
       <AppShell
         header={{ height: 56 }}
         navbar={{ width: 250, breakpoint: 'sm', collapsed: { mobile: !opened } }}

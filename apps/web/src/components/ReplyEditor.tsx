@@ -77,7 +77,9 @@ export const ReplyEditor = forwardRef<ReplyEditorHandle, Props>(({ ticket, send,
   const [suggestion, setSuggestion] = useState<SuggestionView | null>(null)
   const [active, setActive] = useState(0)
   // A promise to this customer broke and no reply followed yet: the reply is asked to apologise.
-  const apologyDue = ticket.promises.some((p) => p.breachedAt !== null && p.apologized === null)
+  const apologyDue = ticket.promises.some(
+    (p) => p.customerFacing && p.breachedAt !== null && p.apologized === null,
+  )
   const [apologized, setApologized] = useState(false)
   const modules = useQuery({
     queryKey: ['text-modules', 'apology'],

@@ -32,6 +32,7 @@ import { Trans, useTranslation } from 'react-i18next'
 import { Link } from 'react-router'
 import { api } from '../api/client.ts'
 import type { ChannelDataView, EmailDelivery, Interaction, TicketEvent, TimelineEntry } from '../api/types.ts'
+import { ESCALATION_EVENTS, EscalationChanges } from '../features/escalations/EscalationEvent.tsx'
 import { FieldChanges } from '../features/fields/FieldChanges.tsx'
 import { PROMISE_EVENTS, PromiseChanges } from '../features/promises/PromiseEvent.tsx'
 import { dateTime, fileSize } from '../lib/format.ts'
@@ -387,8 +388,10 @@ const EventEntry = ({ entry, names }: { entry: TicketEvent; names: NameLookup })
         </Text>
       )}
       {PROMISE_EVENTS.has(entry.type) && <PromiseChanges entry={entry} />}
+      {ESCALATION_EVENTS.has(entry.type) && <EscalationChanges entry={entry} />}
       {!OWN_DISPLAY.has(entry.type) &&
         !PROMISE_EVENTS.has(entry.type) &&
+        !ESCALATION_EVENTS.has(entry.type) &&
         changes.map(([field, change]) => (
           <Group key={field} gap={4} wrap="wrap" style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
             <Text size="xs" c="dimmed">
@@ -399,7 +402,7 @@ const EventEntry = ({ entry, names }: { entry: TicketEvent; names: NameLookup })
             <Text size="xs">{show(change.to, t, field, names)}</Text>
           </Group>
         ))}
-      {entry.reason && !PROMISE_EVENTS.has(entry.type) && (
+      {entry.reason && !PROMISE_EVENTS.has(entry.type) && !ESCALATION_EVENTS.has(entry.type) && (
         <Text size="xs" fs="italic">
           {t('timeline.quoted', { text: entry.reason })}
         </Text>

@@ -6,6 +6,7 @@ import {
   Paper,
   Select,
   Stack,
+  Switch,
   Table,
   Text,
   TextInput,
@@ -40,7 +41,8 @@ const ProfilePage = () => {
   const tokenMutations = useTokenMutations()
 
   const saveProfile = useMutation({
-    mutationFn: (body: { name?: string; language?: UiLanguage }) => api<Me>('/me', { method: 'PATCH', body }),
+    mutationFn: (body: { name?: string; language?: UiLanguage; escalationEmails?: boolean }) =>
+      api<Me>('/me', { method: 'PATCH', body }),
     onSuccess: (updated) => {
       queryClient.setQueryData(SESSION_KEY, (old: { user: Me; csrfToken: string } | null) =>
         old ? { ...old, user: updated } : old,
@@ -106,6 +108,26 @@ const ProfilePage = () => {
             </Group>
           </Stack>
         </form>
+      </Paper>
+      <Paper withBorder p="md">
+        <Stack>
+          <Title order={2} size="h4">
+            {t('escalations.profile.title')}
+          </Title>
+          <Switch
+            label={t('escalations.profile.emails')}
+            description={t('escalations.profile.emailsHelp')}
+            checked={me.escalationEmails}
+            disabled={saveProfile.isPending}
+            onChange={(e) =>
+              saveProfile.mutate(
+                { escalationEmails: e.currentTarget.checked },
+                { onError: (err) => notifications.show({ color: 'red', message: err.message }) },
+              )
+            }
+            data-testid="profile-escalation-emails"
+          />
+        </Stack>
       </Paper>
       <Paper withBorder p="md">
         <form

@@ -18,6 +18,7 @@ import { type NameLookup, Timeline } from '../components/Timeline.tsx'
 import { TransferDialog } from '../components/TransferDialog.tsx'
 import { type ClosingAnswers, finishesWork } from '../features/closing/api.ts'
 import { ClosingDialog, ClosingSummary } from '../features/closing/ClosingDialog.tsx'
+import { EscalationPanel, HelpRequestButton } from '../features/escalations/EscalationPanel.tsx'
 import { TicketFieldsPanel } from '../features/fields/TicketFieldsPanel.tsx'
 import { MacroMenu } from '../features/macros/MacroMenu.tsx'
 import { PromiseBar } from '../features/promises/PromiseBar.tsx'
@@ -300,6 +301,9 @@ const TicketPage = () => {
               {t('ticket.merge')}
             </Button>
             <MacroMenu ticketId={ticket.id} ticketStatus={ticket.status} />
+            {ticket.status !== 'solved' && ticket.status !== 'closed' && (
+              <HelpRequestButton ticket={ticket} />
+            )}
           </Group>
 
           <Timeline entries={ticket.timeline} names={names} />
@@ -320,6 +324,7 @@ const TicketPage = () => {
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 4 }}>
         <Stack gap="md">
+          <EscalationPanel ticketId={ticket.id} />
           <TicketFieldsPanel ticket={ticket} save={(fields) => mutations.update.mutateAsync({ fields })} />
           {ticket.closing && (ticket.status === 'solved' || ticket.status === 'closed') && (
             <ClosingSummary closing={ticket.closing} />

@@ -328,7 +328,8 @@ export const PromiseBar = ({
   const open = byUrgency(promises.filter((p) => isOpen(p.state)))
   const kept = promises.filter((p) => p.state === 'met')
   if (open.length === 0 && kept.length === 0) return null
-  const canPause = open.some((p) => p.state !== 'paused')
+  // Only the customer's response targets pause; a promise the desk keeps to itself runs on.
+  const canPause = open.some((p) => p.customerFacing && p.kind.startsWith('sla.') && p.state !== 'paused')
   const canResume = open.some(isManualPause)
   const policyIds = [...new Set(open.map((p) => p.policyId).filter((id): id is string => !!id))]
   return (

@@ -8,6 +8,7 @@ const KIND_KEYS: Record<string, string> = {
   'sla.next_response': 'nextResponse',
   'sla.periodic_update': 'periodicUpdate',
   'sla.resolution': 'resolution',
+  'escalation.join': 'escalationJoin',
 }
 
 /** The target keys of a policy, in the order the desk shows them, with their promise kinds. */
