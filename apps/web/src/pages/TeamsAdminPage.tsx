@@ -1,10 +1,23 @@
-import { Alert, Button, Group, Modal, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core'
+import {
+  Alert,
+  Button,
+  Group,
+  Modal,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useAdminMutations, useTeams } from '../api/queries.ts'
 import type { Team } from '../api/types.ts'
 import { ErrorPage } from '../components/ErrorPage.tsx'
+import { useCalendars } from '../features/calendars/api.ts'
 import { useSession } from '../session.tsx'
 
 const TeamsAdminPage = () => {
@@ -15,11 +28,14 @@ const TeamsAdminPage = () => {
   const [editing, setEditing] = useState<Team | 'new' | null>(null)
   const [name, setName] = useState('')
   const [description, setDescription] = useState('')
+  const [calendarId, setCalendarId] = useState<string | null>(null)
+  const calendars = useCalendars()
   if (!isAdmin) return <ErrorPage kind="forbidden" />
   const openFor = (team: Team | 'new') => {
     setEditing(team)
     setName(team === 'new' ? '' : team.name)
     setDescription(team === 'new' ? '' : team.description)
+    setCalendarId(team === 'new' ? null : team.calendarId)
   }
   const error = m.createTeam.error ?? m.updateTeam.error
   return (
@@ -91,7 +107,8 @@ const TeamsAdminPage = () => {
             e.preventDefault()
             const done = { onSuccess: () => setEditing(null) }
             if (editing === 'new') m.createTeam.mutate({ name, description }, done)
-            else if (editing) m.updateTeam.mutate({ id: editing.id, input: { name, description } }, done)
+            else if (editing)
+              m.updateTeam.mutate({ id: editing.id, input: { name, description, calendarId } }, done)
           }}
         >
           <Stack>
@@ -113,6 +130,20 @@ const TeamsAdminPage = () => {
               autosize
               minRows={2}
             />
+            {editing !== 'new' && (
+              <Select
+                label={t('admin.teamCalendar')}
+                description={t('admin.teamCalendarHint')}
+                data={[
+                  { value: '', label: t('admin.teamCalendarDefault') },
+                  ...(calendars.data ?? []).map((c) => ({ value: c.id, label: c.name })),
+                ]}
+                value={calendarId ?? ''}
+                onChange={(v) => setCalendarId(v ? v : null)}
+                allowDeselect={false}
+                data-testid="team-calendar"
+              />
+            )}
             <Text size="xs" c="dimmed">
               {t('admin.membersHint')}
             </Text>

@@ -59,6 +59,7 @@ export const EscalationNotifier = () => {
         id,
         color: overdue ? 'red' : 'orange',
         autoClose: false,
+        closeButtonProps: { 'aria-label': t('common.close') },
         title: overdue
           ? t('escalations.notify.overdueTitle', { number: data.ticketNumber })
           : t('escalations.notify.raisedTitle', { number: data.ticketNumber }),

@@ -22,7 +22,7 @@ export const HelpRequestButton = ({ ticket }: { ticket: { id: string; number: nu
         size="xs"
         variant="light"
         color="orange"
-        c="orange.9"
+        c="var(--mantine-color-text)"
         leftSection={<IconLifebuoy size={14} aria-hidden />}
         onClick={() => setOpen(true)}
         data-testid="escalation-help"
@@ -71,7 +71,7 @@ export const EscalationStateBadge = ({ escalation: e, now }: { escalation: Escal
         <Badge
           variant="light"
           color="orange"
-          c="orange.9"
+          c="var(--mantine-color-text)"
           tt="none"
           data-testid="escalation-state"
           data-state={e.state}

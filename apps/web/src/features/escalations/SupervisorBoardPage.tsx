@@ -255,6 +255,8 @@ const BreachesChart = ({ items }: { items: SupervisorBoard['breachesToday'] }) =
         series={[{ name: 'breaches', label, color: 'red.8' }]}
         tickLine="y"
         yAxisProps={{ allowDecimals: false }}
+        // The chart is drawn for the eye; its figures are in the table beside it for screen readers.
+        barChartProps={{ accessibilityLayer: false }}
         tooltipAnimationDuration={0}
         maxBarWidth={48}
       />
@@ -286,6 +288,8 @@ const LoadChart = ({ items }: { items: SupervisorBoard['agentLoad'] }) => {
         withLegend
         tickLine="y"
         yAxisProps={{ allowDecimals: false }}
+        // The chart is drawn for the eye; its figures are in the table beside it for screen readers.
+        barChartProps={{ accessibilityLayer: false }}
         tooltipAnimationDuration={0}
         maxBarWidth={48}
       />
