@@ -27,7 +27,6 @@ const texts = {
     solved: 'Gelöst',
     checklist: 'Vor dem Lösen',
     asked: 'Gefragt, ob es noch etwas gibt',
-    confirmed: 'Kunde hat bestätigt',
     joinedEvent: 'als Teamleitung dazugekommen',
   },
   en: {
@@ -46,7 +45,6 @@ const texts = {
     solved: 'Solved',
     checklist: 'Before solving',
     asked: 'Asked whether there is anything else',
-    confirmed: 'Customer confirmed',
     joinedEvent: 'joined as supervisor',
   },
 }
@@ -165,7 +163,7 @@ for (const [lang, x] of Object.entries(texts)) {
     const confirm = checklist.getByTestId('closing-confirm')
     await expect(confirm).toBeDisabled()
     await checklist.getByLabel(x.asked).check()
-    await checklist.getByLabel(x.confirmed).check()
+    await checklist.getByTestId('closing-resolution-confirmed').check()
     await expect(confirm).toBeEnabled()
     await confirm.click()
     await expect(checklist).toBeHidden()

@@ -150,7 +150,10 @@ export const SupervisorBoard = z.object({
   breachesToday: z.array(
     z.object({ teamId: Id.nullable(), teamName: z.string().nullable(), breaches: z.number() }),
   ),
-  /** Open and pending tickets per agent of the teams, with their open escalations. */
+  /**
+   * Each agent's open tickets (of the teams): open, pending and breached add up to all of them
+   * (a ticket with a missed target counts as breached only).
+   */
   agentLoad: z.array(
     z.object({
       staffId: Id,

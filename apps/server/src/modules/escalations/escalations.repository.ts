@@ -233,7 +233,9 @@ export const breachesSince = (db: Queryable, q: { teamIds: string[] | null; sinc
     .groupBy(tickets.teamId, teams.name)
     .orderBy(desc(sql`count(*)`))
 
-/** Open, pending and breached tickets per active agent of the teams (null: every active agent). */
+const notBreached = sql`${tickets.promiseState} IS DISTINCT FROM 'breached'`
+
+/** Open, pending and breached tickets per active agent of the teams (null: every active agent); the three add up to their open tickets (a breached one counts as breached only). */
 export const agentLoad = async (db: Queryable, teamIds: string[] | null) => {
   const people =
     teamIds === null
@@ -252,8 +254,8 @@ export const agentLoad = async (db: Queryable, teamIds: string[] | null) => {
   const counts = await db
     .select({
       staffId: tickets.assigneeId,
-      open: sql<number>`count(*) FILTER (WHERE ${tickets.status} IN ('new', 'open', 'on_hold'))::int`,
-      pending: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'pending')::int`,
+      open: sql<number>`count(*) FILTER (WHERE ${tickets.status} IN ('new', 'open', 'on_hold') AND ${notBreached})::int`,
+      pending: sql<number>`count(*) FILTER (WHERE ${tickets.status} = 'pending' AND ${notBreached})::int`,
       breached: sql<number>`count(*) FILTER (WHERE ${tickets.promiseState} = 'breached')::int`,
     })
     .from(tickets)

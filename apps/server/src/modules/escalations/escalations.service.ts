@@ -428,7 +428,7 @@ export const escalateToAdmins = async (base: Ctx, ticketId: string) => {
   const ctx = { ...base, actor: SYSTEM }
   await repo.lockTicket(ctx.db, ticketId)
   const row = await repo.openOfTicket(ctx.db, ticketId, { forUpdate: true })
-  if (!row || row.state !== 'waiting') return 'met' as const
+  if (row?.state !== 'waiting') return 'met' as const
   const ticket = await intake.ticket(ctx, ticketId)
   if (!ticket) return 'met' as const
   const now = ctx.clock.now()
