@@ -372,7 +372,7 @@ const EventEntry = ({ entry, names }: { entry: TicketEvent; names: NameLookup })
   const { t, i18n } = useTranslation()
   const changes = Object.entries(entry.changes)
   return (
-    <Group gap={6} px="sm" wrap="wrap" data-testid="timeline-event">
+    <Group gap={6} px="sm" wrap="wrap" data-testid="timeline-event" data-type={entry.type}>
       <Text size="xs" c="dimmed" component="time" dateTime={entry.createdAt}>
         {dateTime(entry.createdAt, i18n.language)}
       </Text>

@@ -214,9 +214,9 @@ const supervisorsFor = async (db: Queryable, teamId: string | null) => {
   return supervisors.length > 0 ? supervisors : repo.activeAdmins(db)
 }
 
-/** The line on the timeline that says what raised it. */
+/** The line on the timeline that says what raised it: the agent's note or the words found (a target's state says itself). */
 const causeLine = (cause: EscalationCause) =>
-  cause.note ?? (cause.words?.length ? cause.words.join(', ') : cause.promiseKinds?.join(', ')) ?? null
+  cause.note ?? (cause.words?.length ? cause.words.join(', ') : null)
 
 // ---------------------------------------------------------------------------------------------
 // Raising, joining, resolving

@@ -300,6 +300,8 @@ export const firePromisesDue = async (ctx: Ctx, opts: { limit?: number } = {}) =
   return inTransaction(ctx, run)
 }
 
+const warned = (p: Row) => p.warnedAt !== null && p.warnedAt.getTime() !== p.startedAt.getTime()
+
 /** A ticket's promises with their figures now, open ones first (the ticket detail shows them). */
 export const presentPromises = async (
   ctx: Ctx,
@@ -318,7 +320,8 @@ export const presentPromises = async (
       return {
         id: p.id,
         kind: p.kind,
-        state: v ? (v.state === 'running' && p.warnedAt ? 'warning' : v.state) : p.state,
+        // A promise started without a warning carries its start as the warning mark: not a warning.
+        state: v ? (v.state === 'running' && warned(p) ? 'warning' : v.state) : p.state,
         business: p.business,
         targetMinutes: Math.round(p.targetMs / 60_000),
         startedAt: p.startedAt.toISOString(),
@@ -326,7 +329,7 @@ export const presentPromises = async (
         leftMinutes: v ? Math.round(v.leftMs / 60_000) : null,
         pauseReason: p.pauseReason,
         pauseUntil: iso(p.pauseUntil),
-        warnedAt: iso(p.warnedAt),
+        warnedAt: warned(p) ? iso(p.warnedAt) : null,
         breachedAt: iso(p.breachedAt),
         metAt: iso(p.metAt),
         policyId: p.policyId,
