@@ -11,9 +11,9 @@ export {
   type TransportFactory,
 } from './email.outbound.ts'
 export { emailRoutes } from './email.routes.ts'
+export { createChannel as createEmailChannel, type EmailCtx } from './email.service.ts'
 /** Plain text as the simple HTML the desk's messages are sent with. */
 export { textToHtml } from './email.templates.ts'
-export { createChannel as createEmailChannel, type EmailCtx } from './email.service.ts'
 export { type EmailWorker, startEmailWorker } from './email.worker.ts'
 
 import { emailAcknowledged } from './email.contact.ts'
