@@ -10,7 +10,7 @@ import { smtpTransport } from '../email/email.outbound.ts'
 import { createChannelRow, until } from '../email/email.test-support.ts'
 import { sendDue } from '../email/index.ts'
 import { firePromisesDue, slaPolicyCache } from '../promises/index.ts'
-import { escalationSettingsCache } from './index.ts'
+import { defaultEscalationSettings, escalationSettingsCache } from './index.ts'
 
 const clock = fixedClock('2026-12-07T09:00:00Z')
 let t: TestApp
@@ -99,15 +99,7 @@ beforeEach(async () => {
   clock.set('2026-12-07T09:00:00Z')
   await t.db.delete(slaPolicies)
   slaPolicyCache.forget()
-  await api('PUT', '/settings/escalations', admin.headers, {
-    joinTargetMinutes: 15,
-    onWarning: true,
-    onBreach: true,
-    transfersThreshold: 3,
-    onComplaint: true,
-    extraComplaintWords: [],
-    ignoredComplaintWords: [],
-  })
+  await api('PUT', '/settings/escalations', admin.headers, defaultEscalationSettings)
   escalationSettingsCache.forget()
 })
 

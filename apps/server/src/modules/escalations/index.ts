@@ -13,4 +13,3 @@ export {
   JOIN_KIND,
   raiseEscalation,
 } from './escalations.service.ts'
-export { BUILT_IN_COMPLAINT_WORDS } from './escalations.words.ts'
